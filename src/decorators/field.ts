@@ -1,0 +1,40 @@
+import { MetadataError } from '../errors';
+import { getRegistry } from '../metadata/registry';
+import type { Constructor, FieldOptions } from '../metadata/types';
+
+/**
+ * Persists a property as a top-level attribute named like the property. The type comes from
+ * TypeScript's `design:type` (needs `emitDecoratorMetadata`); give `type` for array elements and
+ * wherever the compiler cannot tell (`@Field({ type: () => Address }) addresses!: Address[]`).
+ */
+export function Field(options: FieldOptions = {}): PropertyDecorator {
+  return (prototype, property) => {
+    getRegistry().fields.push({ target: ownerOf(prototype), property: propertyName(property), options });
+  };
+}
+
+/**
+ * The entity's unique, human-meaningful string identifier (a username, a slug). It is part of the
+ * primary key, so uniqueness is enforced by DynamoDB itself. Implies `@Field()`.
+ */
+export function StrId(): PropertyDecorator {
+  return (prototype, property) => {
+    getRegistry().strIds.push({ target: ownerOf(prototype), property: propertyName(property), options: undefined });
+  };
+}
+
+function ownerOf(prototype: object): Constructor {
+  if (typeof prototype === 'function') {
+    throw new MetadataError(
+      `@Field() and @StrId() go on instance properties, not on static members (class ${prototype.name}).`,
+    );
+  }
+  return prototype.constructor as Constructor;
+}
+
+function propertyName(property: string | symbol): string {
+  if (typeof property === 'symbol') {
+    throw new MetadataError(`@Field() cannot persist symbol property ${String(property)}: use a string name.`);
+  }
+  return property;
+}

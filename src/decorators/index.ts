@@ -1,0 +1,4 @@
+import 'reflect-metadata';
+
+export { Table } from './table';
+export { Field, StrId } from './field';

@@ -1,0 +1,54 @@
+/**
+ * Stable, machine-readable error codes. They are part of the public contract: once released a code
+ * never changes meaning, so callers may switch on `error.code` instead of on class identity (which
+ * breaks when two copies of the package are loaded, e.g. CJS and ESM side by side).
+ */
+export type ErrorCode =
+  | 'ENTITY_NOT_FOUND'
+  | 'ENTITY_ALREADY_EXISTS'
+  | 'VERSION_CONFLICT'
+  | 'VALIDATION_FAILED'
+  | 'INVALID_METADATA'
+  | 'ITEM_TOO_LARGE'
+  | 'TABLE_SCHEMA_MISMATCH'
+  | 'TABLE_NOT_READY'
+  | 'INVALID_ARGUMENT'
+  | 'NOT_CONFIGURED'
+  | 'DYNAMODB_REQUEST_FAILED';
+
+/** Brands our errors so that guards work across duplicate copies of the package. */
+const SYMBOL_BRAND = Symbol.for('dynamo-single-table.error');
+
+export interface DynamoSingleTableErrorOptions {
+  cause?: unknown;
+  /** The entity type name (`@Table('user')`) or class name the error is about, when there is one. */
+  entity?: string;
+}
+
+/** Base class of every error this library throws. */
+export class DynamoSingleTableError extends Error {
+  readonly code: ErrorCode;
+  readonly entity: string | undefined;
+  override readonly cause: unknown;
+
+  constructor(code: ErrorCode, message: string, options: DynamoSingleTableErrorOptions = {}) {
+    super(message);
+    this.name = new.target.name;
+    this.code = code;
+    this.entity = options.entity;
+    this.cause = options.cause;
+  }
+}
+
+/**
+ * True when `error` is one of ours (optionally with the given code). Works across duplicate copies of
+ * the package because it checks the `code` brand, not the prototype chain.
+ */
+export function isDynamoSingleTableError(error: unknown, code?: ErrorCode): error is DynamoSingleTableError {
+  if (!(error instanceof Error)) return false;
+  const candidate = error as Partial<DynamoSingleTableError>;
+  if (typeof candidate.code !== 'string' || !(SYMBOL_BRAND in error)) return false;
+  return code === undefined || candidate.code === code;
+}
+
+Object.defineProperty(DynamoSingleTableError.prototype, SYMBOL_BRAND, { value: true });

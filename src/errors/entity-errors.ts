@@ -1,0 +1,93 @@
+import { DynamoSingleTableError } from './base';
+
+export class EntityNotFoundError extends DynamoSingleTableError {
+  /** What was looked up: `{ strId }` or `{ uid }`. */
+  readonly key: Readonly<Record<string, string>>;
+
+  constructor(entity: string, key: Record<string, string>) {
+    const [field, value] = Object.entries(key)[0] ?? ['key', '?'];
+    super('ENTITY_NOT_FOUND', `${entity} with ${field} ${JSON.stringify(value)} does not exist.`, { entity });
+    this.key = key;
+  }
+}
+
+export class EntityAlreadyExistsError extends DynamoSingleTableError {
+  readonly strId: string;
+
+  constructor(entity: string, strIdField: string, strId: string, cause?: unknown) {
+    super(
+      'ENTITY_ALREADY_EXISTS',
+      `${entity} with ${strIdField} ${JSON.stringify(strId)} already exists. ` +
+        'Use getOrCreate() to fetch it, or save() a loaded copy to change it.',
+      { entity, cause },
+    );
+    this.strId = strId;
+  }
+}
+
+export class VersionConflictError extends DynamoSingleTableError {
+  readonly strId: string;
+  readonly expectedVersion: number;
+  /** The stored version when the engine reported it; `null` when the item no longer exists. */
+  readonly actualVersion: number | null | undefined;
+
+  constructor(
+    entity: string,
+    strId: string,
+    expectedVersion: number,
+    actualVersion: number | null | undefined,
+    cause?: unknown,
+  ) {
+    const actual =
+      actualVersion === null
+        ? 'it was deleted or replaced'
+        : actualVersion === undefined
+          ? 'it was changed, deleted or replaced'
+          : `it is now at version ${actualVersion}`;
+    super(
+      'VERSION_CONFLICT',
+      `${entity} ${JSON.stringify(strId)} was expected at version ${expectedVersion} but ${actual}. ` +
+        'Reload it, apply your change again and retry.',
+      { entity, cause },
+    );
+    this.strId = strId;
+    this.expectedVersion = expectedVersion;
+    this.actualVersion = actualVersion;
+  }
+}
+
+/** One failed property, in the shape of class-validator's errors but as plain data. */
+export interface PropertyViolation {
+  /** Dotted path of the property, e.g. `email` or `address.city` or `tags.2`. */
+  property: string;
+  /** Constraint name -> message, e.g. `{ isEmail: 'email must be an email' }`. */
+  constraints: Record<string, string>;
+}
+
+export class EntityValidationError extends DynamoSingleTableError {
+  readonly violations: readonly PropertyViolation[];
+
+  constructor(entity: string, violations: PropertyViolation[]) {
+    const details = violations
+      .map((v) => `${v.property}: ${Object.values(v.constraints).join('; ')}`)
+      .join(' | ');
+    super('VALIDATION_FAILED', `${entity} is invalid: ${details}`, { entity });
+    this.violations = violations;
+  }
+}
+
+export class ItemTooLargeError extends DynamoSingleTableError {
+  readonly size: number;
+  readonly limit: number;
+
+  constructor(entity: string, strId: string, size: number, limit: number) {
+    super(
+      'ITEM_TOO_LARGE',
+      `${entity} ${JSON.stringify(strId)} would be stored as ${size} bytes; DynamoDB items are limited to ${limit} bytes. ` +
+        'Move large values (files, long text) to S3 and store a reference.',
+      { entity },
+    );
+    this.size = size;
+    this.limit = limit;
+  }
+}

@@ -1,0 +1,120 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { DynamoSingleTableError } from './base';
+
+/** A decorated class is wrong (or not decorated). Raised when the class is registered or first used. */
+export class MetadataError extends DynamoSingleTableError {
+  constructor(message: string, entity?: string) {
+    super('INVALID_METADATA', message, { entity });
+  }
+}
+
+export class TableSchemaMismatchError extends DynamoSingleTableError {
+  readonly tableName: string;
+
+  constructor(tableName: string, problems: string[]) {
+    super(
+      'TABLE_SCHEMA_MISMATCH',
+      `Table ${JSON.stringify(tableName)} exists with a different schema: ${problems.join('; ')}. ` +
+        'Use another tableName, or migrate the table to the layout described in the README.',
+    );
+    this.tableName = tableName;
+  }
+}
+
+/** The table or its index did not become ACTIVE in time. */
+export class TableNotReadyError extends DynamoSingleTableError {
+  constructor(tableName: string, timeoutMs: number, status: string) {
+    super(
+      'TABLE_NOT_READY',
+      `Table ${JSON.stringify(tableName)} did not become ACTIVE within ${timeoutMs} ms (status ${status}). ` +
+        'Raise ensureTableExists({ timeoutMs }) or check the table in the AWS console.',
+    );
+  }
+}
+
+/** A method argument (cursor, limit, uid...) is malformed. Raised before any request is sent. */
+export class InvalidArgumentError extends DynamoSingleTableError {
+  constructor(message: string, entity?: string) {
+    super('INVALID_ARGUMENT', message, { entity });
+  }
+}
+
+/** Active Record used before `BaseEntity.useEntityManager(em)`. */
+export class NotConfiguredError extends DynamoSingleTableError {
+  constructor(className: string) {
+    super(
+      'NOT_CONFIGURED',
+      `${className} has no EntityManager. Call BaseEntity.useEntityManager(em) (or ${className}.useEntityManager(em)) at start-up.`,
+      { entity: className },
+    );
+  }
+}
+
+/** Any DynamoDB request failure we do not translate into a more specific error. */
+export class DynamoDBRequestError extends DynamoSingleTableError {
+  /** The AWS error name, e.g. `ConditionalCheckFailedException`, `ProvisionedThroughputExceededException`. */
+  readonly awsErrorName: string;
+  /** The command that failed, e.g. `PutItem`. */
+  readonly operation: string;
+  readonly httpStatusCode: number | undefined;
+  readonly requestId: string | undefined;
+  /** Whether retrying the same request later may succeed (throttling, 5xx, network). */
+  readonly retryable: boolean;
+  /** The item DynamoDB returned with a failed condition check (`ReturnValuesOnConditionCheckFailure`). */
+  readonly item: Record<string, AttributeValue> | undefined;
+
+  constructor(operation: string, cause: unknown, entity?: string) {
+    const details = describeAwsError(cause);
+    super(
+      'DYNAMODB_REQUEST_FAILED',
+      `DynamoDB ${operation}${entity ? ` for ${entity}` : ''} failed: ${details.name}: ${details.message}`,
+      { cause, entity },
+    );
+    this.awsErrorName = details.name;
+    this.operation = operation;
+    this.httpStatusCode = details.status;
+    this.requestId = details.requestId;
+    this.retryable = details.retryable;
+    this.item = details.item;
+  }
+}
+
+interface AwsErrorDetails {
+  name: string;
+  message: string;
+  status: number | undefined;
+  requestId: string | undefined;
+  retryable: boolean;
+  item: Record<string, AttributeValue> | undefined;
+}
+
+const RETRYABLE_NAMES = new Set([
+  'ProvisionedThroughputExceededException',
+  'ThrottlingException',
+  'RequestLimitExceeded',
+  'InternalServerError',
+  'ServiceUnavailable',
+  'TimeoutError',
+]);
+
+function describeAwsError(cause: unknown): AwsErrorDetails {
+  const error = (cause ?? {}) as {
+    name?: string;
+    message?: string;
+    Item?: Record<string, AttributeValue>;
+    $metadata?: { httpStatusCode?: number; requestId?: string };
+    $retryable?: unknown;
+  };
+  const name = typeof error.name === 'string' ? error.name : 'UnknownError';
+  const status = error.$metadata?.httpStatusCode;
+  const retryable =
+    RETRYABLE_NAMES.has(name) || error.$retryable !== undefined || (status !== undefined && status >= 500);
+  return {
+    name,
+    message: String(error.message ?? cause).slice(0, 500),
+    status,
+    requestId: error.$metadata?.requestId,
+    retryable,
+    item: error.Item,
+  };
+}

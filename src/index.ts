@@ -1,0 +1,41 @@
+/**
+ * dynamo-single-table: a TypeScript ORM for DynamoDB built on single-table design.
+ * Named exports only; optional parts live in subpaths (`dynamo-single-table/testing`).
+ */
+import 'reflect-metadata';
+
+export { Table, Field, StrId } from './decorators';
+export { EntityManager, Repository, BaseEntity, EntityIterable } from './manager';
+export type {
+  EntityManagerOptions,
+  EntityClass,
+  EnsureTableOptions,
+  EntityInput,
+  DataKeys,
+  ListOptions,
+  QueryOptions,
+  SortOrder,
+  Page,
+} from './manager';
+export type { Logger, CapacityReporting } from './client';
+export type { BillingMode, TableProvisioning } from './operations';
+export { ATTR as ATTRIBUTE_NAMES, TYPE_INDEX_NAME, getEntityMetadata, resetMetadataRegistry } from './metadata';
+export type { FieldOptions, TableOptions, DateFormat, EntityMetadata, FieldMetadata, ValueType, ClassShape } from './metadata';
+export { newUid, isUid } from './keys';
+export { itemSize } from './marshalling';
+export {
+  DynamoSingleTableError,
+  isDynamoSingleTableError,
+  EntityNotFoundError,
+  EntityAlreadyExistsError,
+  VersionConflictError,
+  EntityValidationError,
+  ItemTooLargeError,
+  MetadataError,
+  TableSchemaMismatchError,
+  TableNotReadyError,
+  InvalidArgumentError,
+  NotConfiguredError,
+  DynamoDBRequestError,
+} from './errors';
+export type { ErrorCode, PropertyViolation } from './errors';

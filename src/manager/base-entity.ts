@@ -1,0 +1,115 @@
+import { NotConfiguredError } from '../errors';
+import { getRegistry } from '../metadata/registry';
+import type { EntityManager } from './entity-manager';
+import type { EntityIterable } from './entity-iterable';
+import type { Repository } from './repository';
+import type { EntityInput, ListOptions, QueryOptions } from './types';
+
+/** The static side of an Active Record class, as seen by BaseEntity's statics. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type EntityClass<T extends BaseEntity> = (new (...args: any[]) => T) & typeof BaseEntity;
+
+const managers = new WeakMap<Function, EntityManager>();
+
+function managerOf(target: Function): EntityManager {
+  for (let c: unknown = target; typeof c === 'function'; c = Object.getPrototypeOf(c)) {
+    const manager = managers.get(c);
+    if (manager) return manager;
+  }
+  throw new NotConfiguredError(target.name);
+}
+
+function repositoryOf<T extends BaseEntity>(target: Function): Repository<T> {
+  return managerOf(target).getRepository(target as EntityClass<T>) as Repository<T>;
+}
+
+/**
+ * Active Record: entity classes that extend BaseEntity get the repository operations as statics
+ * (`User.getByStr('john')`) and `save()` / `delete()` / `reload()` on instances.
+ *
+ * `uid` and `version` are declared with `declare`, so no class field is emitted for them and nothing
+ * shadows what the library sets (the `useDefineForClassFields` trap).
+ */
+export abstract class BaseEntity {
+  /** UUIDv7 assigned on create; never changes. */
+  declare uid: string;
+  /** 1 after create, +1 after each save. */
+  declare version: number;
+
+  /** Binds this class and its subclasses (or, called on BaseEntity, every entity) to a manager. */
+  static useEntityManager(this: Function, manager: EntityManager): void {
+    managers.set(this, manager);
+  }
+
+  static getEntityManager(this: Function): EntityManager {
+    return managerOf(this);
+  }
+
+  static getRepository<T extends BaseEntity>(this: EntityClass<T>): Repository<T> {
+    return repositoryOf<T>(this);
+  }
+
+  static build<T extends BaseEntity>(this: EntityClass<T>, input: EntityInput<T>): T {
+    return repositoryOf<T>(this).build(input);
+  }
+
+  static getOrCreate<T extends BaseEntity>(this: EntityClass<T>, input: EntityInput<T>): Promise<[T, boolean]> {
+    return repositoryOf<T>(this).getOrCreate(input);
+  }
+
+  static create<T extends BaseEntity>(this: EntityClass<T>, input: EntityInput<T> | T): Promise<T> {
+    return repositoryOf<T>(this).create(input);
+  }
+
+  static getByStr<T extends BaseEntity>(this: EntityClass<T>, strId: string): Promise<T> {
+    return repositoryOf<T>(this).getByStr(strId);
+  }
+
+  static findByStr<T extends BaseEntity>(this: EntityClass<T>, strId: string): Promise<T | undefined> {
+    return repositoryOf<T>(this).findByStr(strId);
+  }
+
+  static getByUid<T extends BaseEntity>(this: EntityClass<T>, uid: string): Promise<T> {
+    return repositoryOf<T>(this).getByUid(uid);
+  }
+
+  static findByUid<T extends BaseEntity>(this: EntityClass<T>, uid: string): Promise<T | undefined> {
+    return repositoryOf<T>(this).findByUid(uid);
+  }
+
+  static deleteByStr<T extends BaseEntity>(this: EntityClass<T>, strId: string): Promise<boolean> {
+    return repositoryOf<T>(this).deleteByStr(strId);
+  }
+
+  static count<T extends BaseEntity>(this: EntityClass<T>): Promise<number> {
+    return repositoryOf<T>(this).count();
+  }
+
+  static query<T extends BaseEntity>(this: EntityClass<T>, options?: QueryOptions): EntityIterable<T> {
+    return repositoryOf<T>(this).query(options);
+  }
+
+  static scan<T extends BaseEntity>(this: EntityClass<T>, options?: ListOptions): EntityIterable<T> {
+    return repositoryOf<T>(this).scan(options);
+  }
+
+  /** Creates or updates this entity (version-guarded); resolves to `this` with its new version. */
+  save(): Promise<this> {
+    return repositoryOf<this>(this.constructor).save(this);
+  }
+
+  /** Deletes this entity if it is still at the version it was loaded at. */
+  delete(): Promise<void> {
+    return repositoryOf<this>(this.constructor).delete(this);
+  }
+
+  /** Replaces this instance's fields with the stored ones (after a VersionConflictError, say). */
+  reload(): Promise<this> {
+    return repositoryOf<this>(this.constructor).reload(this);
+  }
+}
+
+getRegistry().reserved.push({
+  base: BaseEntity,
+  names: new Set(Object.getOwnPropertyNames(BaseEntity.prototype).filter((name) => name !== 'constructor')),
+});

@@ -1,0 +1,169 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { EntityValidationError, ItemTooLargeError, MetadataError } from '../errors';
+import { isUid, partitionKeyOf, primaryKeyOf, strIdProblem } from '../keys';
+import type { ItemKey } from '../keys';
+import { ATTR, LIMITS } from '../metadata/attributes';
+import { getEntityMetadata } from '../metadata/entity-metadata';
+import { memoizePerClass } from '../metadata/registry';
+import type { Constructor, EntityMetadata } from '../metadata/types';
+import { decodeFields, encodeFields, shapeFromInput } from './codec';
+import type { CompiledShape } from './codec';
+import { compileShape } from './compile';
+import { itemSize } from './item-size';
+import { classValidatorViolations } from './validation';
+import { addViolation } from './violations';
+import type { ViolationSink } from './violations';
+
+/** The bookkeeping every persisted entity carries next to its fields. */
+export interface EntityIdentity {
+  uid: string;
+  version: number;
+}
+
+type Mutable = Record<string | symbol, unknown>;
+
+/**
+ * The str id an instance was loaded or last written with. Lets `save()` refuse an edited str id
+ * (which would otherwise write a second entity) instead of failing with a confusing conflict.
+ */
+export const STORED_STR_ID: unique symbol = Symbol('dynamo-single-table.storedStrId');
+
+/** Non-enumerable, so it stays out of spreads, `console.log` and serializers. */
+function rememberStrId(entity: Mutable, strId: unknown): void {
+  Object.defineProperty(entity, STORED_STR_ID, { value: strId, writable: true, configurable: true, enumerable: false });
+}
+
+/**
+ * Converts between entity instances and DynamoDB items for one class. Built once per class (no
+ * reflection per call): validation, marshalling and hydration all run from the precompiled plan.
+ */
+export class EntityMapper<T extends object> {
+  readonly meta: EntityMetadata;
+  private readonly plan: CompiledShape;
+
+  private constructor(meta: EntityMetadata) {
+    this.meta = meta;
+    this.plan = compileShape(meta.shape);
+  }
+
+  static of<T extends object>(target: Constructor<T>): EntityMapper<T> {
+    return memoizePerClass(target, 'mapper', () => new EntityMapper<T>(getEntityMetadata(target)));
+  }
+
+  /** Entity instance from plain input (an instance passes through). Unknown properties are rejected. */
+  build(input: unknown): T {
+    if (input instanceof this.meta.target) return input as T;
+    const sink: ViolationSink = [];
+    if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+      throw this.invalid([{ property: '', constraints: { type: `expected a ${this.meta.className} or a plain object` } }]);
+    }
+    const { uid, version, ...fields } = input as Mutable;
+    if (version !== undefined) {
+      addViolation(sink, 'version', 'managed', 'version is managed by dynamo-single-table; load the entity and save() it instead');
+    }
+    const entity = this.construct(() => shapeFromInput(this.plan, fields, '', sink)) as Mutable;
+    if (uid !== undefined) {
+      if (isUid(uid)) entity.uid = uid;
+      else addViolation(sink, 'uid', 'isUuid', 'uid must be a lower-case UUID');
+    }
+    if (sink.length > 0) throw this.invalid(sink);
+    return entity as T;
+  }
+
+  /** Runs class-validator on the entity (skipped for classes without constraints). */
+  async validate(entity: T): Promise<void> {
+    if (!this.meta.hasValidators) return;
+    const violations = await classValidatorViolations(entity);
+    if (violations.length > 0) throw this.invalid(violations);
+  }
+
+  /** The str id of an entity, checked against DynamoDB's key rules. */
+  strIdOf(entity: T): string {
+    return this.checkedStrId((entity as Mutable)[this.meta.strIdProperty]);
+  }
+
+  /** The primary key for a str id given by a caller, checked before any request. */
+  keyOf(strId: unknown): ItemKey {
+    return primaryKeyOf(this.meta, this.checkedStrId(strId));
+  }
+
+  /** The full item for a write: keys, bookkeeping and every defined field. Checks storability and size. */
+  toItem(entity: T, identity: EntityIdentity): Record<string, AttributeValue> {
+    const strId = this.strIdOf(entity);
+    const { typeName } = this.meta;
+    const item: Record<string, AttributeValue> = {
+      [ATTR.pk]: { S: partitionKeyOf(typeName, strId) },
+      [ATTR.sk]: { S: typeName },
+      [ATTR.type]: { S: typeName },
+      [ATTR.uid]: { S: identity.uid },
+      [ATTR.version]: { N: String(identity.version) },
+    };
+    const sink: ViolationSink = [];
+    encodeFields(this.plan, entity as Mutable, '', sink, item);
+    if (sink.length > 0) throw this.invalid(sink);
+    const size = itemSize(item);
+    if (size > LIMITS.itemBytes) throw new ItemTooLargeError(this.meta.className, strId, size, LIMITS.itemBytes);
+    return item;
+  }
+
+  /** A new entity instance from a stored item, without running the class constructor. */
+  fromItem(item: Record<string, AttributeValue>): T {
+    const entity = Object.create(this.meta.target.prototype) as Mutable;
+    entity.uid = item[ATTR.uid]?.S;
+    entity.version = Number(item[ATTR.version]?.N);
+    decodeFields(this.plan, item, entity as Record<string, unknown>);
+    rememberStrId(entity, entity[this.meta.strIdProperty]);
+    return entity as T;
+  }
+
+  /** Overwrites a loaded instance with a stored item: fields missing from the item become undefined. */
+  refresh(entity: T, item: Record<string, AttributeValue>): T {
+    const target = entity as Mutable;
+    for (const field of this.plan.fields) target[field.property] = undefined;
+    decodeFields(this.plan, item, target as Record<string, unknown>);
+    this.markStored(entity, target[this.meta.strIdProperty] as string, {
+      uid: item[ATTR.uid]?.S as string,
+      version: Number(item[ATTR.version]?.N),
+    });
+    return entity;
+  }
+
+  identityOf(entity: T): Partial<EntityIdentity> {
+    const { uid, version } = entity as Partial<EntityIdentity>;
+    return { uid, version };
+  }
+
+  /** Records a successful write on the instance itself. */
+  markStored(entity: T, strId: string, identity: EntityIdentity): void {
+    const target = entity as Mutable;
+    target.uid = identity.uid;
+    target.version = identity.version;
+    rememberStrId(target, strId);
+  }
+
+  storedStrIdOf(entity: T): string | undefined {
+    return (entity as Mutable)[STORED_STR_ID] as string | undefined;
+  }
+
+  private checkedStrId(value: unknown): string {
+    const problem = strIdProblem(this.meta, value);
+    if (problem !== undefined) throw this.invalid([{ property: this.meta.strIdProperty, constraints: { strId: problem } }]);
+    return value as string;
+  }
+
+  private construct(make: () => unknown): unknown {
+    try {
+      return make();
+    } catch (error) {
+      throw new MetadataError(
+        `${this.meta.className} could not be constructed without arguments (${String(error)}). ` +
+          'Entity constructors must accept no arguments; add static factory methods instead.',
+        this.meta.className,
+      );
+    }
+  }
+
+  private invalid(violations: ViolationSink): EntityValidationError {
+    return new EntityValidationError(this.meta.className, violations);
+  }
+}

@@ -1,0 +1,34 @@
+/**
+ * Attribute names of the single-table layout. Entity fields may not use them: they hold the keys and
+ * the bookkeeping every item carries.
+ */
+export const ATTR = {
+  /** Partition key: `<typeName>#<strId>`. */
+  pk: 'PK',
+  /** Sort key: `<typeName>` for an entity's own item. */
+  sk: 'SK',
+  /** The type name; partition key of the type index (a sparse index: only entity items have it). */
+  type: '_type',
+  /** UUIDv7 generated on create; sort key of the type index, so listings come in creation order. */
+  uid: 'uid',
+  /** Optimistic-locking counter, 1 on create, +1 on every write. */
+  version: 'version',
+} as const;
+
+/** The global secondary index keyed by (`_type`, `uid`): lists, counts and uid look-ups. */
+export const TYPE_INDEX_NAME = 'type-uid-index';
+
+export const RESERVED_ATTRIBUTES: ReadonlySet<string> = new Set(Object.values(ATTR));
+
+/** Separator between the type name and the str id in the partition key. Type names cannot contain it. */
+export const KEY_SEPARATOR = '#';
+
+/** Type names: a letter, then letters, digits, `_` or `-`; no separator, so keys of two types never meet. */
+export const TYPE_NAME_PATTERN = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
+
+/** DynamoDB's limits, in bytes. */
+export const LIMITS = {
+  partitionKeyBytes: 2048,
+  sortKeyBytes: 1024,
+  itemBytes: 400 * 1024,
+} as const;

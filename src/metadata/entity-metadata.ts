@@ -1,0 +1,116 @@
+import { MetadataError } from '../errors';
+import { RESERVED_ATTRIBUTES, TYPE_NAME_PATTERN } from './attributes';
+import { getRegistry, memoizePerClass } from './registry';
+import type { TableRecord } from './registry';
+import type { Constructor, EntityMetadata } from './types';
+import { classShape, collectFieldSites, completeShape } from './value-types';
+import { getMetadataStorage } from 'class-validator';
+
+/**
+ * The validated metadata of an entity class, built on first use and memoized. Every mistake in the
+ * decorators surfaces here, naming the class, the property and the fix.
+ */
+export function getEntityMetadata(target: Constructor): EntityMetadata {
+  if (typeof target !== 'function') {
+    throw new MetadataError(`Expected an entity class decorated with @Table(), got ${describe(target)}.`);
+  }
+  return memoizePerClass(target, 'entity', () => buildEntityMetadata(target));
+}
+
+function buildEntityMetadata(target: Constructor): EntityMetadata {
+  const table = findTable(target);
+  checkTypeNameIsUnique(table);
+  const strIdProperty = findStrId(target);
+  for (const site of collectFieldSites(target)) checkNotReserved(target, site.property);
+  const shape = completeShape(classShape(target));
+  const strIdField = shape.fields.find((f) => f.property === strIdProperty);
+  if (strIdField?.type.kind !== 'string') {
+    throw new MetadataError(
+      `${target.name}.${strIdProperty} is the @StrId() but is not a string. Declare it as \`${strIdProperty}!: string\`.`,
+      target.name,
+    );
+  }
+  return Object.freeze({
+    target,
+    className: target.name,
+    typeName: table.typeName,
+    strIdProperty,
+    shape,
+    hasValidators: hasClassValidatorConstraints(target),
+  });
+}
+
+function findTable(target: Constructor): TableRecord {
+  const records = getRegistry().tables.filter((record) => record.target === target);
+  if (records.length === 0) {
+    throw new MetadataError(
+      `${target.name} is not an entity: decorate it with @Table('<type name>') and mark its id with @StrId().`,
+      target.name,
+    );
+  }
+  if (records.length > 1) {
+    throw new MetadataError(`${target.name} has @Table() more than once; keep one.`, target.name);
+  }
+  const [record] = records as [TableRecord];
+  if (typeof record.typeName !== 'string' || !TYPE_NAME_PATTERN.test(record.typeName)) {
+    throw new MetadataError(
+      `@Table(${JSON.stringify(record.typeName)}) on ${target.name}: a type name is 1-64 characters, ` +
+        'a letter followed by letters, digits, "_" or "-" (it is part of every key).',
+      target.name,
+    );
+  }
+  return record;
+}
+
+function checkTypeNameIsUnique(table: TableRecord): void {
+  const other = getRegistry().tables.find((r) => r.typeName === table.typeName && r.target !== table.target);
+  if (other) {
+    throw new MetadataError(
+      `@Table(${JSON.stringify(table.typeName)}) is used by both ${other.target.name} and ${table.target.name}; ` +
+        'type names must be unique within a table. Rename one of them.',
+      table.target.name,
+    );
+  }
+}
+
+function findStrId(target: Constructor): string {
+  const properties = new Set<string>();
+  for (let c: unknown = target; typeof c === 'function'; c = Object.getPrototypeOf(c)) {
+    for (const record of getRegistry().strIds) if (record.target === c) properties.add(record.property);
+  }
+  if (properties.size === 1) return [...properties][0] as string;
+  const problem =
+    properties.size === 0 ? 'has no @StrId() property' : `has ${properties.size} @StrId() properties (${[...properties].join(', ')})`;
+  throw new MetadataError(
+    `${target.name} ${problem}; exactly one string property must be marked @StrId() (e.g. username).`,
+    target.name,
+  );
+}
+
+function checkNotReserved(target: Constructor, property: string): void {
+  if (RESERVED_ATTRIBUTES.has(property)) {
+    throw new MetadataError(
+      `${target.name}.${property} collides with the reserved attribute "${property}" ` +
+        '(PK, SK, _type, uid and version are managed by dynamo-single-table). Rename the property.',
+      target.name,
+    );
+  }
+  for (const reserved of getRegistry().reserved) {
+    if (target.prototype instanceof reserved.base && reserved.names.has(property)) {
+      throw new MetadataError(
+        `${target.name}.${property} would shadow ${reserved.base.name}.prototype.${property}() ` +
+          '(with useDefineForClassFields, a class field becomes an own property hiding the method). Rename the property.',
+        target.name,
+      );
+    }
+  }
+}
+
+function hasClassValidatorConstraints(target: Constructor): boolean {
+  return getMetadataStorage().getTargetValidationMetadatas(target, '', true, false).length > 0;
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  return typeof value === 'object' ? `an object (${value.constructor?.name ?? 'Object'})` : typeof value;
+}

@@ -1,0 +1,60 @@
+/** How a Date field is stored. `iso` keeps milliseconds and sorts lexically; epoch forms suit TTL attributes. */
+export type DateFormat = 'iso' | 'epochSeconds' | 'epochMilliseconds';
+
+/** A class the library can instantiate. Entities must be constructible without arguments. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Constructor<T = object> = abstract new (...args: any[]) => T;
+
+/** What `@Field({ type })` may return: a primitive wrapper, Date, BigInt, Object (any value) or a class. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type TypeHint = Function | Constructor<any>;
+
+export interface FieldOptions {
+  /**
+   * The value type when `design:type` cannot tell it: the element type of an array
+   * (`@Field({ type: () => Address }) addresses!: Address[]`), or a nested class.
+   */
+  type?: () => TypeHint;
+  /** Storage of Date values. @default 'iso' */
+  dateFormat?: DateFormat;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface TableOptions {}
+
+/** The resolved type of a stored value. */
+export type ValueType =
+  | { readonly kind: 'string' }
+  | { readonly kind: 'number' }
+  | { readonly kind: 'bigint' }
+  | { readonly kind: 'boolean' }
+  | { readonly kind: 'date'; readonly format: DateFormat }
+  | { readonly kind: 'any' }
+  | { readonly kind: 'array'; readonly element: ValueType }
+  | { readonly kind: 'class'; readonly shape: ClassShape };
+
+export interface FieldMetadata {
+  /** Property name on the class, which is also the attribute name in the item. */
+  readonly property: string;
+  readonly type: ValueType;
+}
+
+/** The persisted shape of a class: its `@Field` properties. Shared by entities and nested classes. */
+export interface ClassShape {
+  readonly target: Constructor;
+  readonly className: string;
+  /** Filled in after construction so that self-referencing classes resolve. */
+  readonly fields: FieldMetadata[];
+}
+
+export interface EntityMetadata {
+  readonly target: Constructor;
+  readonly className: string;
+  /** `@Table(typeName)`: the stable name stored in keys. Renaming the class does not change it. */
+  readonly typeName: string;
+  readonly strIdProperty: string;
+  /** All persisted fields, the str id field included; `uid` and `version` excluded. */
+  readonly shape: ClassShape;
+  /** Whether class-validator has any constraint registered for the class (skips a no-op call per write). */
+  readonly hasValidators: boolean;
+}

@@ -1,0 +1,120 @@
+import type {
+  AttributeValue,
+  DeleteItemCommandInput,
+  GetItemCommandInput,
+  PutItemCommandInput,
+  QueryCommandInput,
+  ScanCommandInput,
+} from '@aws-sdk/client-dynamodb';
+import type { ItemKey } from '../keys';
+import { ATTR, TYPE_INDEX_NAME } from '../metadata/attributes';
+
+/**
+ * Pure builders of the exact SDK input of every entity command. Unit tests compare their output;
+ * the executor is the only place that sends anything.
+ */
+
+type Item = Record<string, AttributeValue>;
+
+/** Look-up by str id: one strongly consistent GetItem. */
+export function getItemInput(tableName: string, key: ItemKey): GetItemCommandInput {
+  return { TableName: tableName, Key: key, ConsistentRead: true };
+}
+
+/**
+ * Create: a PutItem that only succeeds when the key is free. On a clash, engines that honour
+ * `ReturnValuesOnConditionCheckFailure` return the existing item in the error, which saves
+ * getOrCreate a second request.
+ */
+export function createItemInput(tableName: string, item: Item): PutItemCommandInput {
+  return {
+    TableName: tableName,
+    Item: item,
+    ConditionExpression: 'attribute_not_exists(#pk)',
+    ExpressionAttributeNames: { '#pk': ATTR.pk },
+    ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+  };
+}
+
+export interface ExpectedIdentity {
+  uid: string;
+  version: number;
+}
+
+/**
+ * Optimistic locking: the write applies only if the stored item is the very entity (same uid: not
+ * deleted and re-created meanwhile) at the version the caller loaded.
+ */
+function versionGuard(expected: ExpectedIdentity) {
+  return {
+    ConditionExpression: '#version = :expectedVersion AND #uid = :expectedUid',
+    ExpressionAttributeNames: { '#version': ATTR.version, '#uid': ATTR.uid },
+    ExpressionAttributeValues: {
+      ':expectedVersion': { N: String(expected.version) },
+      ':expectedUid': { S: expected.uid },
+    },
+    ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
+  };
+}
+
+export function replaceItemInput(tableName: string, item: Item, expected: ExpectedIdentity): PutItemCommandInput {
+  return { TableName: tableName, Item: item, ...versionGuard(expected) };
+}
+
+export function deleteVersionedInput(tableName: string, key: ItemKey, expected: ExpectedIdentity): DeleteItemCommandInput {
+  return { TableName: tableName, Key: key, ...versionGuard(expected) };
+}
+
+/** Unconditional delete; `ALL_OLD` tells whether something was deleted at no extra cost. */
+export function deleteByKeyInput(tableName: string, key: ItemKey): DeleteItemCommandInput {
+  return { TableName: tableName, Key: key, ReturnValues: 'ALL_OLD' };
+}
+
+const TYPE_NAMES = { '#type': ATTR.type };
+
+export interface TypeQueryOptions {
+  limit?: number;
+  startKey?: ItemKey;
+  descending?: boolean;
+}
+
+/** Every entity of a type, in uid (creation) order, from the type index: never a scan. */
+export function queryByTypeInput(tableName: string, typeName: string, options: TypeQueryOptions = {}): QueryCommandInput {
+  return {
+    TableName: tableName,
+    IndexName: TYPE_INDEX_NAME,
+    KeyConditionExpression: '#type = :type',
+    ExpressionAttributeNames: TYPE_NAMES,
+    ExpressionAttributeValues: { ':type': { S: typeName } },
+    ...(options.descending ? { ScanIndexForward: false } : {}),
+    ...(options.limit !== undefined ? { Limit: options.limit } : {}),
+    ...(options.startKey ? { ExclusiveStartKey: options.startKey } : {}),
+  };
+}
+
+/** Counting reads the same index with `Select: COUNT`: no item data is returned. */
+export function countByTypeInput(tableName: string, typeName: string, startKey?: ItemKey): QueryCommandInput {
+  return { ...queryByTypeInput(tableName, typeName, { startKey }), Select: 'COUNT' };
+}
+
+/** uid look-up: one query on the type index for the exact (type, uid) key. */
+export function queryByUidInput(tableName: string, typeName: string, uid: string): QueryCommandInput {
+  return {
+    TableName: tableName,
+    IndexName: TYPE_INDEX_NAME,
+    KeyConditionExpression: '#type = :type AND #uid = :uid',
+    ExpressionAttributeNames: { ...TYPE_NAMES, '#uid': ATTR.uid },
+    ExpressionAttributeValues: { ':type': { S: typeName }, ':uid': { S: uid } },
+  };
+}
+
+/** The expensive path: reads the whole table and keeps the items of one type. */
+export function scanTypeInput(tableName: string, typeName: string, startKey?: ItemKey): ScanCommandInput {
+  return {
+    TableName: tableName,
+    FilterExpression: '#type = :type',
+    ExpressionAttributeNames: TYPE_NAMES,
+    ExpressionAttributeValues: { ':type': { S: typeName } },
+    ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+  };
+}

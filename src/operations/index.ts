@@ -1,0 +1,14 @@
+export {
+  getItemInput,
+  createItemInput,
+  replaceItemInput,
+  deleteVersionedInput,
+  deleteByKeyInput,
+  queryByTypeInput,
+  countByTypeInput,
+  queryByUidInput,
+  scanTypeInput,
+} from './entity-commands';
+export type { ExpectedIdentity, TypeQueryOptions } from './entity-commands';
+export { createTableInput, tableSchemaProblems, isTableReady } from './table-schema';
+export type { BillingMode, TableProvisioning } from './table-schema';

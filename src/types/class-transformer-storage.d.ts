@@ -1,0 +1,9 @@
+// class-transformer keeps `@Type()` metadata in a storage object it does not export from its index.
+declare module 'class-transformer/cjs/storage.js' {
+  export const defaultMetadataStorage: {
+    findTypeMetadata(
+      target: Function,
+      propertyName: string,
+    ): { typeFunction: (options?: unknown) => Function } | undefined;
+  };
+}
