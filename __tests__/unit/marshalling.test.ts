@@ -1,7 +1,8 @@
 import { EntityValidationError, ItemTooLargeError, MetadataError } from '../../src/errors';
 import { EntityMapper } from '../../src/marshalling/entity-mapper';
 import { itemSize } from '../../src/marshalling/item-size';
-import { StrId, Table } from '../../src';
+import { Transform, Type } from 'class-transformer';
+import { Field, StrId, Table } from '../../src';
 import { Address, Group, Phone, User } from '../fixtures/entities';
 
 const users = EntityMapper.of(User);
@@ -219,5 +220,34 @@ describe('validation', () => {
     expect(() => mapper.build({ id: 'x' })).toThrow(MetadataError);
     expect(() => mapper.build({ id: 'x' })).toThrow(/NeedsArgs could not be constructed without arguments/);
     expect(mapper.build(new NeedsArgs('ok'))).toBeInstanceOf(NeedsArgs);
+  });
+});
+
+describe('class-transformer decorators on fields', () => {
+  it('@Type(() => Date) with a toPlainOnly @Transform still stores an ISO string and reads a Date', () => {
+    @Table('ct-date')
+    class Event {
+      @StrId() id!: string;
+      @Field() @Type(() => Date) @Transform(({ value }) => (value as Date).toISOString(), { toPlainOnly: true }) at!: Date;
+    }
+    const events = EntityMapper.of(Event);
+    const at = new Date('2026-03-04T05:06:07.089Z');
+    const item = events.toItem(events.build({ id: 'e', at }), identity);
+    expect(item.at).toEqual({ S: '2026-03-04T05:06:07.089Z' });
+    expect(events.fromItem(item).at).toEqual(at);
+  });
+});
+
+describe('free-form numbers as engines return them', () => {
+  it.each([
+    ['42', 42],
+    ['-0.5', -0.5],
+    ['9007199254740994', 9007199254740994],
+    ['999' + '0'.repeat(123), 9.99e125],
+    ['1' + '0'.repeat(20), 1e20],
+    ['12345678901234567890123456789012345678', 12345678901234567890123456789012345678n],
+    ['0.30000000000000004', 0.30000000000000004],
+  ])('%s', (text, expected) => {
+    expect(users.fromItem({ uid: { S: identity.uid }, version: { N: '1' }, settings: { M: { n: { N: text } } } }).settings?.n).toBe(expected);
   });
 });

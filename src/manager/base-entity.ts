@@ -1,4 +1,5 @@
 import { NotConfiguredError } from '../errors';
+import { EntityMapper } from '../marshalling/entity-mapper';
 import { getRegistry } from '../metadata/registry';
 import type { EntityManager } from './entity-manager';
 import type { EntityIterable } from './entity-iterable';
@@ -49,39 +50,40 @@ export abstract class BaseEntity {
     return repositoryOf<T>(this);
   }
 
+  /** An instance from plain data (unknown properties rejected). Needs no EntityManager: nothing is sent. */
   static build<T extends BaseEntity>(this: EntityClass<T>, input: EntityInput<T>): T {
-    return repositoryOf<T>(this).build(input);
+    return EntityMapper.of<T>(this).build(input);
   }
 
-  static getOrCreate<T extends BaseEntity>(this: EntityClass<T>, input: EntityInput<T>): Promise<[T, boolean]> {
+  static async getOrCreate<T extends BaseEntity>(this: EntityClass<T>, input: EntityInput<T>): Promise<[T, boolean]> {
     return repositoryOf<T>(this).getOrCreate(input);
   }
 
-  static create<T extends BaseEntity>(this: EntityClass<T>, input: EntityInput<T> | T): Promise<T> {
+  static async create<T extends BaseEntity>(this: EntityClass<T>, input: EntityInput<T> | T): Promise<T> {
     return repositoryOf<T>(this).create(input);
   }
 
-  static getByStr<T extends BaseEntity>(this: EntityClass<T>, strId: string): Promise<T> {
+  static async getByStr<T extends BaseEntity>(this: EntityClass<T>, strId: string): Promise<T> {
     return repositoryOf<T>(this).getByStr(strId);
   }
 
-  static findByStr<T extends BaseEntity>(this: EntityClass<T>, strId: string): Promise<T | undefined> {
+  static async findByStr<T extends BaseEntity>(this: EntityClass<T>, strId: string): Promise<T | undefined> {
     return repositoryOf<T>(this).findByStr(strId);
   }
 
-  static getByUid<T extends BaseEntity>(this: EntityClass<T>, uid: string): Promise<T> {
+  static async getByUid<T extends BaseEntity>(this: EntityClass<T>, uid: string): Promise<T> {
     return repositoryOf<T>(this).getByUid(uid);
   }
 
-  static findByUid<T extends BaseEntity>(this: EntityClass<T>, uid: string): Promise<T | undefined> {
+  static async findByUid<T extends BaseEntity>(this: EntityClass<T>, uid: string): Promise<T | undefined> {
     return repositoryOf<T>(this).findByUid(uid);
   }
 
-  static deleteByStr<T extends BaseEntity>(this: EntityClass<T>, strId: string): Promise<boolean> {
+  static async deleteByStr<T extends BaseEntity>(this: EntityClass<T>, strId: string): Promise<boolean> {
     return repositoryOf<T>(this).deleteByStr(strId);
   }
 
-  static count<T extends BaseEntity>(this: EntityClass<T>): Promise<number> {
+  static async count<T extends BaseEntity>(this: EntityClass<T>): Promise<number> {
     return repositoryOf<T>(this).count();
   }
 
@@ -94,17 +96,17 @@ export abstract class BaseEntity {
   }
 
   /** Creates or updates this entity (version-guarded); resolves to `this` with its new version. */
-  save(): Promise<this> {
+  async save(): Promise<this> {
     return repositoryOf<this>(this.constructor).save(this);
   }
 
   /** Deletes this entity if it is still at the version it was loaded at. */
-  delete(): Promise<void> {
+  async delete(): Promise<void> {
     return repositoryOf<this>(this.constructor).delete(this);
   }
 
   /** Replaces this instance's fields with the stored ones (after a VersionConflictError, say). */
-  reload(): Promise<this> {
+  async reload(): Promise<this> {
     return repositoryOf<this>(this.constructor).reload(this);
   }
 }

@@ -18,7 +18,8 @@ export interface PageSource {
  * Iterating again starts over from the initial cursor.
  */
 export class EntityIterable<T> implements AsyncIterable<T> {
-  private nextCursor: string | undefined;
+  private lastYielded: Item | undefined;
+  private exhausted = false;
 
   constructor(
     private readonly source: PageSource,
@@ -27,33 +28,35 @@ export class EntityIterable<T> implements AsyncIterable<T> {
     private readonly limit: number | undefined,
   ) {}
 
-  /** After iteration: the cursor to resume from, or undefined when the listing is exhausted. */
+  /**
+   * After (or during) iteration: the cursor that resumes after the last entity returned, also when the
+   * loop was left early with `break`; undefined once the listing is known to be exhausted.
+   */
   get cursor(): string | undefined {
-    return this.nextCursor;
+    return this.exhausted || !this.lastYielded ? undefined : this.source.cursorAfter(this.lastYielded);
   }
 
   async *[Symbol.asyncIterator](): AsyncIterator<T> {
-    this.nextCursor = undefined;
+    this.lastYielded = undefined;
+    this.exhausted = false;
     let remaining = this.limit ?? Infinity;
     let startKey = this.startKey;
-    let last: Item | undefined;
     for (;;) {
       const page = await this.source.fetch(startKey, remaining === Infinity ? undefined : remaining + 1);
       for (const item of page.items) {
-        if (remaining === 0) {
-          this.nextCursor = this.source.cursorAfter(last as Item);
-          return;
-        }
-        yield this.decode(item);
-        last = item;
+        if (remaining === 0) return; // the extra item proves there is more: keep the cursor
+        const entity = this.decode(item);
+        // Recorded before yielding: a `break` in the caller's loop ends the generator at the yield.
+        this.lastYielded = item;
         remaining -= 1;
+        yield entity;
       }
-      if (!page.lastKey) return;
-      if (remaining === 0) {
-        // The page ended exactly at the limit and the engine says there may be more.
-        this.nextCursor = last ? this.source.cursorAfter(last) : undefined;
+      // No LastEvaluatedKey: nothing more. At the limit with one: there may be more, keep the cursor.
+      if (!page.lastKey) {
+        this.exhausted = true;
         return;
       }
+      if (remaining === 0) return;
       startKey = page.lastKey;
     }
   }
@@ -67,7 +70,7 @@ export class EntityIterable<T> implements AsyncIterable<T> {
   /** One page for an API handler: the items and the cursor of the next page. */
   async page(): Promise<Page<T>> {
     const items = await this.toArray();
-    return { items, cursor: this.nextCursor };
+    return { items, cursor: this.cursor };
   }
 }
 

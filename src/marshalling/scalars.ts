@@ -61,9 +61,16 @@ export function dateFromInput(value: unknown, path: string, sink: ViolationSink)
   return value;
 }
 
-/** N attributes read back as numbers, except integers beyond 2^53, which come back as exact bigints. */
+/**
+ * A free-form N attribute as a JS value. Engines normalise numbers ("9.99e125" may come back as 126
+ * digits), so the digits decide, not the spelling: up to 15 significant digits a double holds them
+ * exactly; beyond, an integer a double cannot hold exactly comes back as a bigint, anything else as
+ * the nearest number.
+ */
 export function numberFromText(text: string): number | bigint {
   const number = Number(text);
   if (Number.isSafeInteger(number) || !/^-?\d+$/.test(text)) return number;
-  return BigInt(text);
+  if (text.replace(/^-?0*/, '').replace(/0+$/, '').length <= 15) return number;
+  const exact = BigInt(text);
+  return BigInt(number) === exact ? number : exact;
 }
