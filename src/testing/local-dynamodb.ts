@@ -1,0 +1,128 @@
+import { mkdirSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
+
+export interface LocalDynamoDBOptions {
+  /** Directory for an on-disk store (created if missing). In-memory when omitted. */
+  path?: string;
+  /** TCP port to listen on; 0 (the default) picks a free one. */
+  port?: number;
+  /** Interface to bind; defaults to the IPv4 loopback so nothing is exposed to the network. */
+  host?: string;
+}
+
+export interface LocalDynamoDB {
+  /** e.g. `http://127.0.0.1:54321`; pass it to `localClientConfig` to build more clients. */
+  readonly endpoint: string;
+  /** A client already pointed at `endpoint`. It is destroyed by `stop()`. */
+  readonly client: DynamoDBClient;
+  /** Destroys the client, then closes the server. Safe to call more than once. */
+  stop(): Promise<void>;
+}
+
+/** Raised when the local server cannot be loaded, started or stopped; the original error is `cause`. */
+export class LocalDynamoDBError extends Error {
+  override readonly cause: unknown;
+
+  constructor(message: string, cause?: unknown) {
+    super(cause instanceof Error ? `${message}: ${cause.message}` : message);
+    this.name = 'LocalDynamoDBError';
+    this.cause = cause;
+  }
+}
+
+/** The part of dynalite's API we use; dynalite ships no type declarations. */
+interface DynaliteServer {
+  listen(port: number, host: string, callback: () => void): void;
+  once(event: 'error', listener: (error: Error) => void): void;
+  removeListener(event: 'error', listener: (error: Error) => void): void;
+  address(): AddressInfo | string | null;
+  close(callback: (error?: Error | null) => void): void;
+}
+type DynaliteFactory = (options: Record<string, unknown>) => DynaliteServer;
+
+/**
+ * Client settings for a local engine: dummy credentials and region (local engines accept any),
+ * so the SDK never looks for real AWS credentials on a developer machine.
+ */
+export function localClientConfig(
+  endpoint: string,
+  overrides: Partial<DynamoDBClientConfig> = {},
+): DynamoDBClientConfig {
+  return {
+    endpoint,
+    region: 'local',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    // A loopback server does not throttle; a couple of retries only cover a dropped keep-alive socket.
+    maxAttempts: 2,
+    ...overrides,
+  };
+}
+
+/**
+ * Starts an in-process DynamoDB-compatible server (dynalite) on the loopback interface. Tables become
+ * ACTIVE immediately, so tests need no waiting. Requires `dynalite` as a dev dependency of the caller.
+ */
+export async function startLocalDynamoDB(options: LocalDynamoDBOptions = {}): Promise<LocalDynamoDB> {
+  const createDynalite = await loadDynalite();
+  const host = options.host ?? '127.0.0.1';
+  if (options.path !== undefined) mkdirSync(options.path, { recursive: true });
+  const server = createDynalite({
+    path: options.path,
+    createTableMs: 0,
+    deleteTableMs: 0,
+    updateTableMs: 0,
+  });
+  const port = await listen(server, options.port ?? 0, host);
+  const endpoint = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const client = new DynamoDBClient(localClientConfig(endpoint));
+  let stopping: Promise<void> | undefined;
+  return {
+    endpoint,
+    client,
+    stop: () => (stopping ??= stopServer(client, server, endpoint)),
+  };
+}
+
+async function loadDynalite(): Promise<DynaliteFactory> {
+  // A variable specifier keeps bundlers and the type checker from requiring the optional peer dependency.
+  const moduleName = 'dynalite';
+  let loaded: { default?: unknown };
+  try {
+    loaded = (await import(moduleName)) as { default?: unknown };
+  } catch (error) {
+    throw new LocalDynamoDBError(
+      'dynalite could not be loaded; install dynalite as a dev dependency to use dynamo-single-table/testing',
+      error,
+    );
+  }
+  const factory = typeof loaded.default === 'function' ? loaded.default : loaded;
+  if (typeof factory !== 'function') throw new LocalDynamoDBError('dynalite does not export a server factory');
+  return factory as DynaliteFactory;
+}
+
+function listen(server: DynaliteServer, port: number, host: string): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const onError = (error: Error): void => {
+      reject(new LocalDynamoDBError(`dynalite could not listen on ${host}:${port}`, error));
+    };
+    server.once('error', onError);
+    server.listen(port, host, () => {
+      server.removeListener('error', onError);
+      const address = server.address();
+      resolvePort(typeof address === 'object' && address !== null ? address.port : port);
+    });
+  });
+}
+
+async function stopServer(client: DynamoDBClient, server: DynaliteServer, endpoint: string): Promise<void> {
+  // The client first: its keep-alive sockets would otherwise hold server.close() open.
+  client.destroy();
+  await new Promise<void>((resolveClose, reject) => {
+    server.close((error) => {
+      if (error) reject(new LocalDynamoDBError(`dynalite at ${endpoint} did not shut down cleanly`, error));
+      else resolveClose();
+    });
+  });
+}
