@@ -4,20 +4,26 @@
  */
 import 'reflect-metadata';
 
-export { Table, Field, StrId } from './decorators';
-export { EntityManager, Repository, BaseEntity, EntityIterable } from './manager';
+export { Table, Field, StrId, Unique } from './decorators';
+export { EntityManager, Repository, BaseEntity, EntityIterable, Transaction } from './manager';
 export type {
   EntityManagerOptions,
   EntityClass,
   EnsureTableOptions,
   EntityInput,
   DataKeys,
+  NumericKeys,
+  UniqueKeys,
+  EntityRef,
+  LoadedRefs,
+  UpdateOptions,
   ListOptions,
   QueryOptions,
   SortOrder,
   Page,
 } from './manager';
 export type { Logger, CapacityReporting } from './client';
+export type { BatchRetryOptions } from './client/retry';
 export type { BillingMode, TableProvisioning } from './operations';
 export { ATTR as ATTRIBUTE_NAMES, TYPE_INDEX_NAME, getEntityMetadata, resetMetadataRegistry } from './metadata';
 export type { FieldOptions, TableOptions, DateFormat, EntityMetadata, FieldMetadata, ValueType, ClassShape } from './metadata';
@@ -36,6 +42,13 @@ export {
   TableNotReadyError,
   InvalidArgumentError,
   NotConfiguredError,
+  UnsupportedByEngineError,
+  UniqueConstraintError,
+  TransactionCanceledError,
+  TransactionTooLargeError,
   DynamoDBRequestError,
+  BatchGetIncompleteError,
+  BatchSaveIncompleteError,
+  BatchDeleteIncompleteError,
 } from './errors';
-export type { ErrorCode, PropertyViolation } from './errors';
+export type { ErrorCode, PropertyViolation, TransactionItemFailure } from './errors';

@@ -34,6 +34,7 @@ describe('entity -> item', () => {
       _type: { S: 'user' },
       uid: { S: identity.uid },
       version: { N: '3' },
+      _writeId: { S: expect.stringMatching(/^[A-Za-z0-9_-]{22}$/) },
       username: { S: 'john_doe' },
       email: { S: 'john@example.com' },
       activatedOn: { S: '2026-01-02T03:04:05.678Z' },
@@ -56,9 +57,14 @@ describe('entity -> item', () => {
     });
   });
 
+  it('gives every write a fresh write id', () => {
+    const user = users.build({ username: 'x', email: 'x@example.com' });
+    expect(users.toItem(user, identity)._writeId).not.toEqual(users.toItem(user, identity)._writeId);
+  });
+
   it('does not write undefined fields', () => {
     const item = users.toItem(users.build({ username: 'x', email: 'x@example.com' }), identity);
-    expect(Object.keys(item).sort()).toEqual(['PK', 'SK', '_type', 'activatedOn', 'admin', 'email', 'tags', 'uid', 'username', 'version'].sort());
+    expect(Object.keys(item).sort()).toEqual(['PK', 'SK', '_type', '_writeId', 'activatedOn', 'admin', 'email', 'tags', 'uid', 'username', 'version'].sort());
   });
 });
 

@@ -157,8 +157,8 @@ describe('metadata errors name the class, the property and the fix', () => {
     expectMetadataError(First, /used by both/);
   });
 
-  it.each(['PK', 'SK', '_type', 'uid', 'version'])('a field named like the reserved attribute %s', (name) => {
-    @Table(`meta-reserved-${name.replace('_', '')}`)
+  it.each(['PK', 'SK', '_type', 'uid', 'version', '_writeId'])('a field named like the reserved attribute %s', (name) => {
+    @Table(`meta-reserved-${name.replace(/_/g, '')}`)
     class Reserved {
       @StrId() id!: string;
     }
@@ -171,7 +171,7 @@ describe('metadata errors name the class, the property and the fix', () => {
     class Shadow extends BaseEntity {
       @StrId() id!: string;
       // TypeScript rejects `save!: string` here; `any` (or plain JavaScript) gets through, so the library checks too.
-      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+       
       @Field() save!: any;
     }
     expectMetadataError(Shadow, /Shadow.save would shadow BaseEntity.prototype.save\(\).*useDefineForClassFields/);

@@ -175,3 +175,21 @@ describe('bad input sends nothing', () => {
     expect(() => new EntityManager({ client: undefined as never, tableName: 'app' })).toThrow(InvalidArgumentError);
   });
 });
+
+describe('error classification', () => {
+  it('a dropped connection (ECONNRESET) is retryable: the request may or may not have been applied', async () => {
+    const { client } = fakeClient(() => {
+      throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET', $metadata: { attempts: 3 } });
+    });
+    const error = await new EntityManager({ client, tableName: 'app' }).getRepository(Group).findByStr('x').catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'DYNAMODB_REQUEST_FAILED', retryable: true, attempts: 3 });
+  });
+
+  it('a validation error from DynamoDB is not retryable', async () => {
+    const { client } = fakeClient(() => {
+      throw awsError('ValidationException');
+    });
+    const error = await new EntityManager({ client, tableName: 'app' }).getRepository(Group).findByStr('x').catch((e: unknown) => e);
+    expect(error).toMatchObject({ retryable: false, attempts: 1 });
+  });
+});

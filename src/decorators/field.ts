@@ -38,3 +38,14 @@ function propertyName(property: string | symbol): string {
   }
   return property;
 }
+
+/**
+ * No two entities of the type may hold the same value (a string or number field, e.g. `email`).
+ * Enforced by DynamoDB through a guard item written in the same transaction as the entity, so it
+ * needs an engine with transactions. Undefined and null values are not constrained.
+ */
+export function Unique(): PropertyDecorator {
+  return (prototype, property) => {
+    getRegistry().uniques.push({ target: ownerOf(prototype), property: propertyName(property), options: undefined });
+  };
+}

@@ -1,4 +1,4 @@
 import 'reflect-metadata';
 
 export { Table } from './table';
-export { Field, StrId } from './field';
+export { Field, StrId, Unique } from './field';

@@ -14,6 +14,11 @@ export type ErrorCode =
   | 'TABLE_NOT_READY'
   | 'INVALID_ARGUMENT'
   | 'NOT_CONFIGURED'
+  | 'BATCH_GET_INCOMPLETE' | 'BATCH_SAVE_INCOMPLETE' | 'BATCH_DELETE_INCOMPLETE'
+  | 'UNIQUE_CONSTRAINT_VIOLATION'
+  | 'TRANSACTION_CANCELED'
+  | 'TRANSACTION_TOO_LARGE'
+  | 'UNSUPPORTED_BY_ENGINE'
   | 'DYNAMODB_REQUEST_FAILED';
 
 /** Brands our errors so that guards work across duplicate copies of the package. */

@@ -77,13 +77,15 @@ export class EntityValidationError extends DynamoSingleTableError {
 }
 
 export class ItemTooLargeError extends DynamoSingleTableError {
-  readonly size: number;
+  /** `size` is undefined when DynamoDB refused an update whose result it alone could size. */
+  readonly size: number | undefined;
   readonly limit: number;
 
-  constructor(entity: string, strId: string, size: number, limit: number) {
+  constructor(entity: string, strId: string, size: number | undefined, limit: number) {
+    const stored = size === undefined ? 'would grow beyond the limit' : `would be stored as ${size} bytes`;
     super(
       'ITEM_TOO_LARGE',
-      `${entity} ${JSON.stringify(strId)} would be stored as ${size} bytes; DynamoDB items are limited to ${limit} bytes. ` +
+      `${entity} ${JSON.stringify(strId)} ${stored}; DynamoDB items are limited to ${limit} bytes. ` +
         'Move large values (files, long text) to S3 and store a reference.',
       { entity },
     );

@@ -14,5 +14,10 @@ export {
   TableNotReadyError,
   InvalidArgumentError,
   NotConfiguredError,
+  UnsupportedByEngineError,
   DynamoDBRequestError,
 } from './setup-errors';
+export { BatchGetIncompleteError, BatchSaveIncompleteError, BatchDeleteIncompleteError } from './batch-errors';
+export type { BatchSaveOutcome } from './batch-errors';
+export { UniqueConstraintError, TransactionCanceledError, TransactionTooLargeError } from './transaction-errors';
+export type { TransactionItemFailure } from './transaction-errors';

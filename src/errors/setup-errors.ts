@@ -1,4 +1,4 @@
-import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import type { AttributeValue, CancellationReason } from '@aws-sdk/client-dynamodb';
 import { DynamoSingleTableError } from './base';
 
 /** A decorated class is wrong (or not decorated). Raised when the class is registered or first used. */
@@ -32,6 +32,21 @@ export class TableNotReadyError extends DynamoSingleTableError {
   }
 }
 
+/** The engine lacks a DynamoDB feature an operation needs (dynalite has no transactions). */
+export class UnsupportedByEngineError extends DynamoSingleTableError {
+  readonly capability: string;
+
+  constructor(capability: string, operation: string, cause: unknown, entity?: string) {
+    super(
+      'UNSUPPORTED_BY_ENGINE',
+      `${operation} needs ${capability}, which this DynamoDB engine does not support (dynalite has no ` +
+        `TransactWriteItems/TransactGetItems). Nothing was written. Use DynamoDB, DynamoDB Local or moto for this.`,
+      { cause, entity },
+    );
+    this.capability = capability;
+  }
+}
+
 /** A method argument (cursor, limit, uid...) is malformed. Raised before any request is sent. */
 export class InvalidArgumentError extends DynamoSingleTableError {
   constructor(message: string, entity?: string) {
@@ -60,6 +75,10 @@ export class DynamoDBRequestError extends DynamoSingleTableError {
   readonly requestId: string | undefined;
   /** Whether retrying the same request later may succeed (throttling, 5xx, network). */
   readonly retryable: boolean;
+  /** Per-item reasons of a canceled transaction (`TransactionCanceledException`), in request order. */
+  readonly cancellationReasons: readonly CancellationReason[] | undefined;
+  /** How many attempts the SDK made (more than 1: an earlier attempt may have been applied). */
+  readonly attempts: number;
   /** The item DynamoDB returned with a failed condition check (`ReturnValuesOnConditionCheckFailure`). */
   readonly item: Record<string, AttributeValue> | undefined;
 
@@ -76,6 +95,8 @@ export class DynamoDBRequestError extends DynamoSingleTableError {
     this.requestId = details.requestId;
     this.retryable = details.retryable;
     this.item = details.item;
+    this.attempts = details.attempts;
+    this.cancellationReasons = details.cancellationReasons;
   }
 }
 
@@ -86,6 +107,8 @@ interface AwsErrorDetails {
   requestId: string | undefined;
   retryable: boolean;
   item: Record<string, AttributeValue> | undefined;
+  attempts: number;
+  cancellationReasons: CancellationReason[] | undefined;
 }
 
 const RETRYABLE_NAMES = new Set([
@@ -97,18 +120,27 @@ const RETRYABLE_NAMES = new Set([
   'TimeoutError',
 ]);
 
+/** Socket failures the SDK itself treats as transient: the request may or may not have been applied. */
+const TRANSIENT_NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
 function describeAwsError(cause: unknown): AwsErrorDetails {
   const error = (cause ?? {}) as {
     name?: string;
     message?: string;
     Item?: Record<string, AttributeValue>;
-    $metadata?: { httpStatusCode?: number; requestId?: string };
+    CancellationReasons?: CancellationReason[];
+    $metadata?: { httpStatusCode?: number; requestId?: string; attempts?: number };
     $retryable?: unknown;
+    /** Node's socket error code (ECONNRESET...), on errors that never reached DynamoDB's answer. */
+    code?: unknown;
   };
   const name = typeof error.name === 'string' ? error.name : 'UnknownError';
   const status = error.$metadata?.httpStatusCode;
   const retryable =
-    RETRYABLE_NAMES.has(name) || error.$retryable !== undefined || (status !== undefined && status >= 500);
+    RETRYABLE_NAMES.has(name) ||
+    error.$retryable !== undefined ||
+    (status !== undefined && status >= 500) ||
+    (typeof error.code === 'string' && TRANSIENT_NETWORK_CODES.has(error.code));
   return {
     name,
     message: String(error.message ?? cause).slice(0, 500),
@@ -116,5 +148,7 @@ function describeAwsError(cause: unknown): AwsErrorDetails {
     requestId: error.$metadata?.requestId,
     retryable,
     item: error.Item,
+    attempts: error.$metadata?.attempts ?? 1,
+    cancellationReasons: error.CancellationReasons,
   };
 }

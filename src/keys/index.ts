@@ -1,5 +1,6 @@
 export { partitionKeyOf, primaryKeyOf, maxStrIdBytes, strIdProblem } from './primary-key';
 export type { ItemKey } from './primary-key';
-export { newUid, isUid } from './uid';
+export { newUid, newWriteId, isUid } from './uid';
 export { encodeCursor, decodeCursor } from './cursor';
 export type { CursorPosition } from './cursor';
+export { GUARD_ATTR, guardKey, guardItem, uniqueValueText, guardKeyProblem } from './unique-guard';

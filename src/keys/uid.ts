@@ -1,11 +1,33 @@
-import { getRandomValues } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 let lastMillis = -1;
 let sequence = 0;
 const HEX: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
-const random = new Uint8Array(10);
+const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+
+/**
+ * Random bytes come from the CSPRNG 4 KiB at a time (as Node's own randomUUID does): one call into
+ * the crypto binding per few hundred ids instead of one per id, which cost more than the rest of a
+ * uid. Ids are made synchronously, so the pool is never shared between two callers.
+ */
+const pool = new Uint8Array(4096);
+let poolOffset = pool.length;
+
+/** Offset of `count` fresh random bytes in `pool`. */
+function takeRandom(count: number): number {
+  if (poolOffset + count > pool.length) {
+    randomFillSync(pool);
+    poolOffset = 0;
+  }
+  const offset = poolOffset;
+  poolOffset += count;
+  return offset;
+}
+
+/** Reused: formatted right away, never handed out. */
+const uuidBytes = new Uint8Array(16);
 
 /**
  * A UUIDv7 (RFC 9562): 48-bit Unix milliseconds, then a 12-bit sequence (method 1 of section 6.2) so
@@ -25,16 +47,16 @@ export function newUid(now: number = Date.now()): string {
     sequence = 0;
   }
   lastMillis = millis;
-  getRandomValues(random);
-  const bytes = new Uint8Array(16);
+  const bytes = uuidBytes;
   for (let i = 5; i >= 0; i -= 1) {
     bytes[i] = millis % 256;
     millis = Math.floor(millis / 256);
   }
   bytes[6] = 0x70 | (sequence >> 8);
   bytes[7] = sequence & 0xff;
-  bytes[8] = 0x80 | ((random[0] as number) & 0x3f);
-  bytes.set(random.subarray(1, 8), 9);
+  const random = takeRandom(8);
+  bytes[8] = 0x80 | ((pool[random] as number) & 0x3f);
+  for (let i = 1; i < 8; i += 1) bytes[8 + i] = pool[random + i] as number;
   return formatUuid(bytes);
 }
 
@@ -50,4 +72,17 @@ function formatUuid(bytes: Uint8Array): string {
 /** Lower-case canonical UUID text (any version), as stored. */
 export function isUid(value: unknown): value is string {
   return typeof value === 'string' && UUID_PATTERN.test(value);
+}
+
+/** 128 random bits, base64url (22 characters): the id of one write attempt (see ATTR.writeId). */
+export function newWriteId(): string {
+  const start = takeRandom(16);
+  let out = '';
+  // Five groups of 3 bytes make 20 characters; the 16th byte makes the last 2 (no padding).
+  for (let i = start; i < start + 15; i += 3) {
+    const bits = ((pool[i] as number) << 16) | ((pool[i + 1] as number) << 8) | (pool[i + 2] as number);
+    out += BASE64URL.charAt(bits >> 18) + BASE64URL.charAt((bits >> 12) & 63) + BASE64URL.charAt((bits >> 6) & 63) + BASE64URL.charAt(bits & 63);
+  }
+  const last = pool[start + 15] as number;
+  return out + BASE64URL.charAt(last >> 2) + BASE64URL.charAt((last & 3) << 4);
 }

@@ -1,26 +1,28 @@
 import { NotConfiguredError } from '../errors';
 import { EntityMapper } from '../marshalling/entity-mapper';
 import { getRegistry } from '../metadata/registry';
+import type { Constructor } from '../metadata/types';
 import type { EntityManager } from './entity-manager';
 import type { EntityIterable } from './entity-iterable';
 import type { Repository } from './repository';
-import type { EntityInput, ListOptions, QueryOptions } from './types';
+import type { UpdateOptions } from './entity-updater';
+import type { EntityInput, ListOptions, NumericKeys, QueryOptions, UniqueKeys } from './types';
 
 /** The static side of an Active Record class, as seen by BaseEntity's statics. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type EntityClass<T extends BaseEntity> = (new (...args: any[]) => T) & typeof BaseEntity;
 
-const managers = new WeakMap<Function, EntityManager>();
+const managers = new WeakMap<Constructor<unknown>, EntityManager>();
 
-function managerOf(target: Function): EntityManager {
+function managerOf(target: Constructor<unknown>): EntityManager {
   for (let c: unknown = target; typeof c === 'function'; c = Object.getPrototypeOf(c)) {
-    const manager = managers.get(c);
+    const manager = managers.get(c as Constructor<unknown>);
     if (manager) return manager;
   }
   throw new NotConfiguredError(target.name);
 }
 
-function repositoryOf<T extends BaseEntity>(target: Function): Repository<T> {
+function repositoryOf<T extends BaseEntity>(target: Constructor<unknown>): Repository<T> {
   return managerOf(target).getRepository(target as EntityClass<T>) as Repository<T>;
 }
 
@@ -38,11 +40,11 @@ export abstract class BaseEntity {
   declare version: number;
 
   /** Binds this class and its subclasses (or, called on BaseEntity, every entity) to a manager. */
-  static useEntityManager(this: Function, manager: EntityManager): void {
+  static useEntityManager(this: Constructor<unknown>, manager: EntityManager): void {
     managers.set(this, manager);
   }
 
-  static getEntityManager(this: Function): EntityManager {
+  static getEntityManager(this: Constructor<unknown>): EntityManager {
     return managerOf(this);
   }
 
@@ -79,6 +81,33 @@ export abstract class BaseEntity {
     return repositoryOf<T>(this).findByUid(uid);
   }
 
+  static async update<T extends BaseEntity>(
+    this: EntityClass<T>,
+    strId: string,
+    patch: Partial<EntityInput<T>>,
+    options?: UpdateOptions,
+  ): Promise<T> {
+    return repositoryOf<T>(this).update(strId, patch, options);
+  }
+
+  static async increment<T extends BaseEntity>(
+    this: EntityClass<T>,
+    strId: string,
+    field: NumericKeys<T>,
+    by?: number | bigint,
+    options?: UpdateOptions,
+  ): Promise<T> {
+    return repositoryOf<T>(this).increment(strId, field, by, options);
+  }
+
+  static async findByUnique<T extends BaseEntity>(this: EntityClass<T>, field: UniqueKeys<T>, value: string | number): Promise<T | undefined> {
+    return repositoryOf<T>(this).findByUnique(field, value);
+  }
+
+  static async getByUnique<T extends BaseEntity>(this: EntityClass<T>, field: UniqueKeys<T>, value: string | number): Promise<T> {
+    return repositoryOf<T>(this).getByUnique(field, value);
+  }
+
   static async deleteByStr<T extends BaseEntity>(this: EntityClass<T>, strId: string): Promise<boolean> {
     return repositoryOf<T>(this).deleteByStr(strId);
   }
@@ -97,17 +126,22 @@ export abstract class BaseEntity {
 
   /** Creates or updates this entity (version-guarded); resolves to `this` with its new version. */
   async save(): Promise<this> {
-    return repositoryOf<this>(this.constructor).save(this);
+    return repositoryOf<this>(this.constructor as Constructor<this>).save(this);
   }
 
   /** Deletes this entity if it is still at the version it was loaded at. */
   async delete(): Promise<void> {
-    return repositoryOf<this>(this.constructor).delete(this);
+    return repositoryOf<this>(this.constructor as Constructor<this>).delete(this);
+  }
+
+  /** Moves this entity to a new str id in one transaction, keeping its uid. */
+  async rename(newStrId: string): Promise<this> {
+    return repositoryOf<this>(this.constructor as Constructor<this>).rename(this, newStrId);
   }
 
   /** Replaces this instance's fields with the stored ones (after a VersionConflictError, say). */
   async reload(): Promise<this> {
-    return repositoryOf<this>(this.constructor).reload(this);
+    return repositoryOf<this>(this.constructor as Constructor<this>).reload(this);
   }
 }
 

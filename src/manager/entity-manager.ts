@@ -3,8 +3,14 @@ import { InvalidArgumentError } from '../errors';
 import { RequestExecutor } from '../client/executor';
 import type { CapacityReporting } from '../client/executor';
 import type { Logger } from '../client/logger';
+import { resolveBatchRetry } from '../client/retry';
+import type { BatchRetryOptions, ResolvedBatchRetry } from '../client/retry';
 import type { Constructor } from '../metadata/types';
 import { Repository } from './repository';
+import type { RepositoryContext } from './repository';
+import { Transaction } from './transaction';
+import { transactGetEntities } from './transact-get';
+import type { EntityRef, LoadedRefs } from './transact-get';
 import { ensureTable } from './table-setup';
 import type { EnsureTableOptions } from './table-setup';
 
@@ -17,6 +23,8 @@ export interface EntityManagerOptions {
   logger?: Logger;
   /** Ask DynamoDB to report consumed capacity on each request (logged at debug level). @default 'NONE' */
   returnConsumedCapacity?: CapacityReporting;
+  /** Retries of unprocessed items and failed requests in getMany/saveMany/deleteMany (backoff with full jitter). */
+  batchRetry?: BatchRetryOptions;
 }
 
 const TABLE_NAME_PATTERN = /^[A-Za-z0-9_.-]{3,255}$/;
@@ -29,8 +37,10 @@ export class EntityManager {
   readonly client: DynamoDBClient;
   readonly tableName: string;
   readonly executor: RequestExecutor;
-  private readonly repositories = new Map<Function, Repository<object>>();
+  private readonly repositories = new Map<Constructor, Repository<object>>();
   private tableReady: Promise<void> | undefined;
+  private readonly context: RepositoryContext;
+  private readonly batchRetry: ResolvedBatchRetry;
 
   constructor(options: EntityManagerOptions) {
     if (!options || typeof options.client?.send !== 'function') {
@@ -43,20 +53,51 @@ export class EntityManager {
     }
     this.client = options.client;
     this.tableName = options.tableName;
+    this.batchRetry = resolveBatchRetry(options.batchRetry);
     this.executor = new RequestExecutor(options.client, {
       logger: options.logger,
       returnConsumedCapacity: options.returnConsumedCapacity,
     });
+    this.context = { executor: this.executor, tableName: this.tableName };
   }
 
   /** The repository of an entity class (one per class, cached). Validates the class's decorators. */
   getRepository<T extends object>(target: Constructor<T>): Repository<T> {
     let repository = this.repositories.get(target);
     if (!repository) {
-      repository = new Repository<object>({ executor: this.executor, tableName: this.tableName }, target);
+      repository = new Repository<object>({ executor: this.executor, tableName: this.tableName, batchRetry: this.batchRetry }, target);
       this.repositories.set(target, repository);
     }
     return repository as Repository<T>;
+  }
+
+  /**
+   * Runs `work` and commits every write it queued on `tx` as one TransactWriteItems (at most 100
+   * items, unique guards included): all or nothing. A failed condition cancels everything and throws
+   * `TransactionCanceledError` with one mapped reason per failed item. Needs an engine with transactions.
+   *
+   * @example
+   * await em.transaction((tx) => {
+   *   tx.update(Account, 'alice', { balance: 90 }, { expectedVersion: 3 });
+   *   tx.create(Transfer, { id: 't-1', amount: 10 });
+   * });
+   */
+  async transaction<R>(work: (tx: Transaction) => R | Promise<R>): Promise<R> {
+    const tx = new Transaction(this.context);
+    let result: R;
+    try {
+      result = await work(tx);
+    } catch (error) {
+      await tx.discard();
+      throw error;
+    }
+    await tx.commit();
+    return result;
+  }
+
+  /** Reads up to 100 entities of any types as one consistent snapshot (TransactGetItems), in order. */
+  async transactGet<const R extends readonly EntityRef[]>(refs: R): Promise<LoadedRefs<R>> {
+    return (await transactGetEntities(this.context, refs)) as LoadedRefs<R>;
   }
 
   /**

@@ -1,28 +1,27 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { EntityNotFoundError, InvalidArgumentError } from '../errors';
 import type { RequestExecutor } from '../client/executor';
-import { decodeCursor, encodeCursor, isUid, partitionKeyOf, primaryKeyOf } from '../keys';
-import type { ItemKey } from '../keys';
+import { GUARD_ATTR, guardKey, isUid, uniqueValueText } from '../keys';
 import { EntityMapper } from '../marshalling/entity-mapper';
-import { ATTR } from '../metadata/attributes';
 import type { Constructor, EntityMetadata } from '../metadata/types';
-import {
-  countByTypeInput,
-  deleteByKeyInput,
-  getItemInput,
-  queryByTypeInput,
-  queryByUidInput,
-  scanTypeInput,
-} from '../operations/entity-commands';
-import { EntityIterable, checkLimit } from './entity-iterable';
-import type { EntityInput, ListOptions, QueryOptions } from './types';
+import { deleteByKeyInput, getItemInput, queryByUidInput } from '../operations/entity-commands';
+import type { EntityIterable } from './entity-iterable';
+import { EntityLister } from './entity-lister';
+import { renameEntity } from './entity-renamer';
+import { EntityUpdater } from './entity-updater';
+import type { UpdateOptions } from './entity-updater';
 import { EntityWriter } from './entity-writer';
+import { BatchOperations } from './batch-operations';
+import type { ResolvedBatchRetry } from '../client/retry';
+import type { EntityInput, ListOptions, NumericKeys, QueryOptions, UniqueKeys } from './types';
 
 type Item = Record<string, AttributeValue>;
 
 export interface RepositoryContext {
   readonly executor: RequestExecutor;
   readonly tableName: string;
+  /** Retries of getMany/saveMany/deleteMany; the defaults when absent. */
+  readonly batchRetry?: ResolvedBatchRetry;
 }
 
 /**
@@ -35,13 +34,20 @@ export class Repository<T extends object> {
   private readonly mapper: EntityMapper<T>;
   private readonly context: RepositoryContext;
   private readonly writer: EntityWriter<T>;
+  private readonly updater: EntityUpdater<T>;
+  private readonly lister: EntityLister<T>;
+  private readonly batches: BatchOperations<T>;
 
   constructor(context: RepositoryContext, target: Constructor<T>) {
     this.context = context;
     this.target = target;
     this.mapper = EntityMapper.of(target);
     this.metadata = this.mapper.meta;
-    this.writer = new EntityWriter(context, this.mapper, (uid) => this.findByUid(uid), (strId) => this.fetchItem(strId));
+    const fetchItem = (strId: string) => this.fetchItem(strId);
+    this.writer = new EntityWriter(context, this.mapper, (uid) => this.findByUid(uid), fetchItem);
+    this.updater = new EntityUpdater(context, this.mapper, fetchItem, this.writer.unique);
+    this.lister = new EntityLister(context, this.mapper);
+    this.batches = new BatchOperations(context, this.mapper);
   }
 
   /** An instance from plain data, checked for unknown properties; nothing is written. */
@@ -75,6 +81,8 @@ export class Repository<T extends object> {
   /** Deletes by str id, whatever its version. Resolves to whether an entity was deleted. */
   async deleteByStr(strId: string): Promise<boolean> {
     const key = this.mapper.keyOf(strId);
+    // With unique fields the guards must go too: read the values, then delete all in one transaction.
+    if (this.writer.unique) return this.writer.unique.deleteByStr(strId);
     const output = await this.context.executor.send('DeleteItem', deleteByKeyInput(this.context.tableName, key), this.metadata.className);
     return output.Attributes !== undefined;
   }
@@ -116,35 +124,44 @@ export class Repository<T extends object> {
     return entity;
   }
 
+  /**
+   * Moves a loaded entity to a new str id in one transaction, keeping its uid (needs an engine with
+   * transactions). `EntityAlreadyExistsError` if the new id is taken; the instance is updated in place.
+   */
+  rename(entity: T, newStrId: string): Promise<T> {
+    return renameEntity(this.context, this.mapper, (strId) => this.fetchItem(strId), entity, newStrId);
+  }
+
+  /** The entity holding a `@Unique()` value: its guard item, then the entity (two consistent GetItems). */
+  async findByUnique(field: UniqueKeys<T>, value: string | number): Promise<T | undefined> {
+    const { meta } = this.mapper;
+    const text = uniqueValueText(value);
+    if (!meta.uniqueFields.includes(field) || text === undefined) {
+      throw new InvalidArgumentError(
+        `findByUnique() needs a @Unique() field of ${meta.className} (${meta.uniqueFields.join(', ') || 'it has none'}) and a string or number value.`,
+        meta.className,
+      );
+    }
+    const input = getItemInput(this.context.tableName, guardKey(meta, field, text));
+    const guard = (await this.context.executor.send('GetItem', input, meta.className)).Item;
+    const owner = guard?.[GUARD_ATTR.ownerStrId]?.S;
+    return owner === undefined ? undefined : this.findByStr(owner);
+  }
+
+  async getByUnique(field: UniqueKeys<T>, value: string | number): Promise<T> {
+    const entity = await this.findByUnique(field, value);
+    if (!entity) throw new EntityNotFoundError(this.metadata.className, { [field]: String(value) });
+    return entity;
+  }
+
   /** Number of entities of this type: `Select: COUNT` queries of the type index, never a scan. */
-  async count(): Promise<number> {
-    let total = 0;
-    let startKey: ItemKey | undefined;
-    do {
-      const input = countByTypeInput(this.context.tableName, this.metadata.typeName, startKey);
-      const output = await this.context.executor.send('Query', input, this.metadata.className);
-      total += output.Count ?? 0;
-      startKey = output.LastEvaluatedKey;
-    } while (startKey);
-    return total;
+  count(): Promise<number> {
+    return this.lister.count();
   }
 
   /** All entities of this type in creation order, from the type index, page by page. */
   query(options: QueryOptions = {}): EntityIterable<T> {
-    const { typeName, className } = this.metadata;
-    const limit = checkLimit(options.limit, className);
-    const descending = checkOrder(options.order, className);
-    const position = options.cursor === undefined ? undefined : decodeCursor(options.cursor, className, true);
-    const startKey = position && { ...primaryKeyOf(this.metadata, position.strId), [ATTR.type]: { S: typeName }, [ATTR.uid]: { S: position.uid as string } };
-    const source = {
-      fetch: async (from: ItemKey | undefined, pageLimit: number | undefined) => {
-        const input = queryByTypeInput(this.context.tableName, typeName, { startKey: from, limit: pageLimit, descending });
-        const output = await this.context.executor.send('Query', input, className);
-        return { items: output.Items ?? [], lastKey: output.LastEvaluatedKey };
-      },
-      cursorAfter: (item: Item) => encodeCursor({ strId: this.strIdOfItem(item), uid: item[ATTR.uid]?.S as string }),
-    };
-    return new EntityIterable(source, (item) => this.mapper.fromItem(item), startKey, limit);
+    return this.lister.query(options);
   }
 
   /**
@@ -152,19 +169,43 @@ export class Repository<T extends object> {
    * every type in the table. Prefer `query()`, which reads only this type.
    */
   scan(options: ListOptions = {}): EntityIterable<T> {
-    const { className } = this.metadata;
-    const limit = checkLimit(options.limit, className);
-    const position = options.cursor === undefined ? undefined : decodeCursor(options.cursor, className, false);
-    const source = {
-      fetch: async (from: ItemKey | undefined) => {
-        const input = scanTypeInput(this.context.tableName, this.metadata.typeName, from);
-        const output = await this.context.executor.send('Scan', input, className);
-        return { items: output.Items ?? [], lastKey: output.LastEvaluatedKey };
-      },
-      cursorAfter: (item: Item) => encodeCursor({ strId: this.strIdOfItem(item) }),
-    };
-    const startKey = position && primaryKeyOf(this.metadata, position.strId);
-    return new EntityIterable(source, (item) => this.mapper.fromItem(item), startKey, limit);
+    return this.lister.scan(options);
+  }
+
+  /**
+   * Changes only the given fields in one UpdateItem (`undefined` removes a field), validating only
+   * those, bumping `version`; with `expectedVersion`, only if the entity is still at that version.
+   */
+  update(strId: string, patch: Partial<EntityInput<T>>, options?: UpdateOptions): Promise<T> {
+    return this.updater.update(strId, patch, options);
+  }
+
+  /** Adds `by` (default 1, may be negative) to a number field atomically, in one UpdateItem. */
+  increment(strId: string, field: NumericKeys<T>, by?: number | bigint, options?: UpdateOptions): Promise<T> {
+    return this.updater.increment(strId, field, by, options);
+  }
+
+  /**
+   * Many entities by str id, in input order (`undefined` where none exists): strongly consistent
+   * BatchGetItem requests of up to 100 keys. A repeated id is read once and the same instance fills
+   * each of its positions. `BatchGetIncompleteError` (with the partial results) if some stay unread.
+   */
+  getMany(strIds: readonly string[]): Promise<Array<T | undefined>> {
+    return this.batches.getMany(strIds);
+  }
+
+  /**
+   * For imports and seeding: an UNCONDITIONAL put of each entity (last writer wins: no version guard,
+   * no already-exists check), 25 per BatchWriteItem. All are validated before anything is sent.
+   * Returns the instances, marked stored; `BatchSaveIncompleteError` lists any not written.
+   */
+  saveMany(entities: ReadonlyArray<T | EntityInput<T>>): Promise<T[]> {
+    return this.batches.saveMany(entities);
+  }
+
+  /** Unconditional deletes by instance or str id, 25 per BatchWriteItem; `BatchDeleteIncompleteError` lists any left. */
+  deleteMany(targets: ReadonlyArray<T | string>): Promise<void> {
+    return this.batches.deleteMany(targets);
   }
 
   private async fetchItem(strId: string): Promise<Item | undefined> {
@@ -172,15 +213,4 @@ export class Repository<T extends object> {
     const output = await this.context.executor.send('GetItem', getItemInput(this.context.tableName, key), this.metadata.className);
     return output.Item;
   }
-
-  private strIdOfItem(item: Item): string {
-    const pk = item[ATTR.pk]?.S as string;
-    return pk.slice(partitionKeyOf(this.metadata.typeName, '').length);
-  }
-}
-
-function checkOrder(order: unknown, entity: string): boolean {
-  if (order === undefined || order === 'asc') return false;
-  if (order === 'desc') return true;
-  throw new InvalidArgumentError(`order must be 'asc' or 'desc', got ${JSON.stringify(order)}.`, entity);
 }

@@ -30,3 +30,15 @@ export interface Page<T> {
   /** Set when more entities remain; pass it back as `cursor`. */
   cursor: string | undefined;
 }
+
+/** Keys of T whose values are numbers (or bigints): what `increment()` accepts. */
+export type NumericKeys<T> = {
+  [K in keyof T]-?: NonNullable<T[K]> extends number | bigint ? K : never;
+}[keyof T] &
+  string;
+
+/** Keys of T whose values are strings or numbers: the fields `@Unique()` may mark. */
+export type UniqueKeys<T> = {
+  [K in keyof T]-?: NonNullable<T[K]> extends string | number ? K : never;
+}[keyof T] &
+  string;

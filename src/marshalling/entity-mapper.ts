@@ -1,6 +1,6 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { EntityValidationError, ItemTooLargeError, MetadataError } from '../errors';
-import { isUid, partitionKeyOf, primaryKeyOf, strIdProblem } from '../keys';
+import { isUid, newWriteId, partitionKeyOf, primaryKeyOf, strIdProblem, uniqueValueText } from '../keys';
 import type { ItemKey } from '../keys';
 import { ATTR, LIMITS } from '../metadata/attributes';
 import { getEntityMetadata } from '../metadata/entity-metadata';
@@ -10,6 +10,7 @@ import { decodeFields, encodeFields, shapeFromInput } from './codec';
 import type { CompiledShape } from './codec';
 import { compileShape } from './compile';
 import { itemSize } from './item-size';
+import { rememberStored, storedStateOf } from './stored-state';
 import { classValidatorViolations } from './validation';
 import { addViolation } from './violations';
 import type { ViolationSink } from './violations';
@@ -20,18 +21,7 @@ export interface EntityIdentity {
   version: number;
 }
 
-type Mutable = Record<string | symbol, unknown>;
-
-/**
- * The str id an instance was loaded or last written with. Lets `save()` refuse an edited str id
- * (which would otherwise write a second entity) instead of failing with a confusing conflict.
- */
-export const STORED_STR_ID: unique symbol = Symbol('dynamo-single-table.storedStrId');
-
-/** Non-enumerable, so it stays out of spreads, `console.log` and serializers. */
-function rememberStrId(entity: Mutable, strId: unknown): void {
-  Object.defineProperty(entity, STORED_STR_ID, { value: strId, writable: true, configurable: true, enumerable: false });
-}
+type Mutable = Record<string, unknown>;
 
 /**
  * Converts between entity instances and DynamoDB items for one class. Built once per class (no
@@ -39,7 +29,8 @@ function rememberStrId(entity: Mutable, strId: unknown): void {
  */
 export class EntityMapper<T extends object> {
   readonly meta: EntityMetadata;
-  private readonly plan: CompiledShape;
+  /** The compiled conversion plan (internal: used by partial updates). */
+  readonly plan: CompiledShape;
 
   private constructor(meta: EntityMetadata) {
     this.meta = meta;
@@ -97,6 +88,7 @@ export class EntityMapper<T extends object> {
       [ATTR.type]: { S: typeName },
       [ATTR.uid]: { S: identity.uid },
       [ATTR.version]: { N: String(identity.version) },
+      [ATTR.writeId]: { S: newWriteId() },
     };
     const sink: ViolationSink = [];
     encodeFields(this.plan, entity as Mutable, '', sink, item);
@@ -112,7 +104,7 @@ export class EntityMapper<T extends object> {
     entity.uid = item[ATTR.uid]?.S;
     entity.version = Number(item[ATTR.version]?.N);
     decodeFields(this.plan, item, entity as Record<string, unknown>);
-    rememberStrId(entity, entity[this.meta.strIdProperty]);
+    this.remember(entity as T, entity[this.meta.strIdProperty] as string);
     return entity as T;
   }
 
@@ -138,11 +130,28 @@ export class EntityMapper<T extends object> {
     const target = entity as Mutable;
     target.uid = identity.uid;
     target.version = identity.version;
-    rememberStrId(target, strId);
+    this.remember(entity, strId);
   }
 
   storedStrIdOf(entity: T): string | undefined {
-    return (entity as Mutable)[STORED_STR_ID] as string | undefined;
+    return storedStateOf(entity)?.strId;
+  }
+
+  /** The guarded text of each `@Unique()` field of an entity (undefined where unconstrained). */
+  uniqueValuesOf(entity: T): Record<string, string | undefined> {
+    const values: Record<string, string | undefined> = {};
+    for (const field of this.meta.uniqueFields) values[field] = uniqueValueText((entity as Mutable)[field]);
+    return values;
+  }
+
+  /** Unique values as they were when the instance was loaded or last written, if known. */
+  storedUniquesOf(entity: T): Readonly<Record<string, string | undefined>> | undefined {
+    return storedStateOf(entity)?.uniques;
+  }
+
+  private remember(entity: T, strId: string): void {
+    const uniques = this.meta.uniqueFields.length > 0 ? this.uniqueValuesOf(entity) : undefined;
+    rememberStored(entity, uniques ? { strId, uniques } : { strId });
   }
 
   private checkedStrId(value: unknown): string {

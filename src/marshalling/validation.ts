@@ -1,6 +1,7 @@
 import { validate } from 'class-validator';
 import type { ValidationError, ValidatorOptions } from 'class-validator';
 import type { PropertyViolation } from '../errors';
+import { constraintsHold } from './constraint-check';
 
 /**
  * `forbidUnknownValues: false`: class-validator >= 0.14 otherwise rejects every object of a class that
@@ -12,7 +13,13 @@ const VALIDATOR_OPTIONS: ValidatorOptions = {
   validationError: { target: false, value: false },
 };
 
-export async function classValidatorViolations(entity: object): Promise<PropertyViolation[]> {
+/**
+ * class-validator's violations of `entity`. When every constraint holds (checked by the compiled fast
+ * path) there are none and class-validator is not run; otherwise it runs and reports. With `only`,
+ * the fast path looks at those properties alone, and the result may include violations of others.
+ */
+export async function classValidatorViolations(entity: object, only?: ReadonlySet<string>): Promise<PropertyViolation[]> {
+  if (constraintsHold(entity, only)) return [];
   const errors = await validate(entity, VALIDATOR_OPTIONS);
   const violations: PropertyViolation[] = [];
   flatten(errors, '', violations);

@@ -13,6 +13,12 @@ export const ATTR = {
   uid: 'uid',
   /** Optimistic-locking counter, 1 on create, +1 on every write. */
   version: 'version',
+  /**
+   * A random id of the last write. When the SDK retries a write whose first attempt was applied but
+   * whose answer was lost, the retry fails its condition; finding our own write id in the stored item
+   * proves the write landed, so it is reported as done instead of as a conflict (or applied twice).
+   */
+  writeId: '_writeId',
 } as const;
 
 /** The global secondary index keyed by (`_type`, `uid`): lists, counts and uid look-ups. */

@@ -2,7 +2,7 @@ import { MetadataError } from '../errors';
 import { RESERVED_ATTRIBUTES, TYPE_NAME_PATTERN } from './attributes';
 import { getRegistry, memoizePerClass } from './registry';
 import type { TableRecord } from './registry';
-import type { Constructor, EntityMetadata } from './types';
+import type { ClassShape, Constructor, EntityMetadata } from './types';
 import { classShape, collectFieldSites, completeShape } from './value-types';
 import { getMetadataStorage } from 'class-validator';
 
@@ -23,6 +23,7 @@ function buildEntityMetadata(target: Constructor): EntityMetadata {
   const strIdProperty = findStrId(target);
   for (const site of collectFieldSites(target)) checkNotReserved(target, site.property);
   const shape = completeShape(classShape(target));
+  const uniqueFields = findUniqueFields(target, shape, strIdProperty);
   const strIdField = shape.fields.find((f) => f.property === strIdProperty);
   if (strIdField?.type.kind !== 'string') {
     throw new MetadataError(
@@ -36,6 +37,7 @@ function buildEntityMetadata(target: Constructor): EntityMetadata {
     typeName: table.typeName,
     strIdProperty,
     shape,
+    uniqueFields,
     hasValidators: hasClassValidatorConstraints(target),
   });
 }
@@ -87,11 +89,31 @@ function findStrId(target: Constructor): string {
   );
 }
 
+function findUniqueFields(target: Constructor, shape: ClassShape, strIdProperty: string): string[] {
+  const properties = new Set<string>();
+  for (let c: unknown = target; typeof c === 'function'; c = Object.getPrototypeOf(c)) {
+    for (const record of getRegistry().uniques) if (record.target === c) properties.add(record.property);
+  }
+  for (const property of properties) {
+    const kind = shape.fields.find((f) => f.property === property)?.type.kind;
+    const problem =
+      property === strIdProperty
+        ? 'is the @StrId(), which is unique already (it is the primary key); remove @Unique()'
+        : kind === undefined
+          ? 'has @Unique() but no @Field(); add @Field()'
+          : kind !== 'string' && kind !== 'number'
+            ? `is a ${kind} field; @Unique() works on string and number fields`
+            : undefined;
+    if (problem) throw new MetadataError(`${target.name}.${property} ${problem}.`, target.name);
+  }
+  return [...properties];
+}
+
 function checkNotReserved(target: Constructor, property: string): void {
   if (RESERVED_ATTRIBUTES.has(property)) {
     throw new MetadataError(
       `${target.name}.${property} collides with the reserved attribute "${property}" ` +
-        '(PK, SK, _type, uid and version are managed by dynamo-single-table). Rename the property.',
+        `(${[...RESERVED_ATTRIBUTES].join(', ')} are managed by dynamo-single-table). Rename the property.`,
       target.name,
     );
   }

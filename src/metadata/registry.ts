@@ -27,6 +27,7 @@ export interface MetadataRegistry {
   tables: TableRecord[];
   fields: PropertyRecord<FieldOptions>[];
   strIds: PropertyRecord[];
+  uniques: PropertyRecord[];
   reserved: ReservedMembers[];
   /** Built metadata and derived per-class plans, by class. */
   cache: WeakMap<object, Map<string, unknown>>;
@@ -35,7 +36,7 @@ export interface MetadataRegistry {
 const REGISTRY_KEY = Symbol.for('dynamo-single-table.metadata-registry');
 
 function createRegistry(): MetadataRegistry {
-  return { tables: [], fields: [], strIds: [], reserved: [], cache: new WeakMap() };
+  return { tables: [], fields: [], strIds: [], uniques: [], reserved: [], cache: new WeakMap() };
 }
 
 export function getRegistry(): MetadataRegistry {
@@ -52,6 +53,7 @@ export function resetMetadataRegistry(): void {
   registry.tables = [];
   registry.fields = [];
   registry.strIds = [];
+  registry.uniques = [];
   registry.cache = new WeakMap();
   // Reserved members come from library modules loaded once; keep them.
 }

@@ -6,8 +6,7 @@ export type DateFormat = 'iso' | 'epochSeconds' | 'epochMilliseconds';
 export type Constructor<T = object> = abstract new (...args: any[]) => T;
 
 /** What `@Field({ type })` may return: a primitive wrapper, Date, BigInt, Object (any value) or a class. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type TypeHint = Function | Constructor<any>;
+export type TypeHint = ((...args: never[]) => unknown) | Constructor<unknown>;
 
 export interface FieldOptions {
   /**
@@ -55,6 +54,8 @@ export interface EntityMetadata {
   readonly strIdProperty: string;
   /** All persisted fields, the str id field included; `uid` and `version` excluded. */
   readonly shape: ClassShape;
+  /** `@Unique()` fields: each value held by at most one entity of the type, through guard items. */
+  readonly uniqueFields: readonly string[];
   /** Whether class-validator has any constraint registered for the class (skips a no-op call per write). */
   readonly hasValidators: boolean;
 }

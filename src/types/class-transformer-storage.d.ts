@@ -2,8 +2,8 @@
 declare module 'class-transformer/cjs/storage.js' {
   export const defaultMetadataStorage: {
     findTypeMetadata(
-      target: Function,
+      target: object,
       propertyName: string,
-    ): { typeFunction: (options?: unknown) => Function } | undefined;
+    ): { typeFunction: (options?: unknown) => unknown } | undefined;
   };
 }

@@ -1,0 +1,91 @@
+import { EntityManager, EntityValidationError, InvalidArgumentError } from '../../src';
+import { buildConditionExpression, buildUpdateExpression } from '../../src/expressions';
+import { updateItemInput } from '../../src/operations';
+import { fakeClient } from '../support/fake-client';
+import type { SentCommand } from '../support/fake-client';
+import { User } from '../fixtures/entities';
+
+const key = { PK: { S: 'user#john' }, SK: { S: 'user' } };
+
+describe('update expressions', () => {
+  it('sets, removes and increments with update-only placeholders', () => {
+    const { expression, attributes } = buildUpdateExpression([
+      { kind: 'set', attribute: 'email', value: { S: 'a@b.co' } },
+      { kind: 'remove', attribute: 'nickname' },
+      { kind: 'increment', attribute: 'age', by: { N: '2' } },
+    ]);
+    expect(expression).toBe('SET #u0 = :u0, #u2 = if_not_exists(#u2, :u1) + :u2 REMOVE #u1');
+    expect(attributes.names).toEqual({ '#u0': 'email', '#u1': 'nickname', '#u2': 'age' });
+    expect(attributes.values).toEqual({ ':u0': { S: 'a@b.co' }, ':u1': { N: '0' }, ':u2': { N: '2' } });
+  });
+
+  it('conditions use their own prefix, so they never clash with update placeholders', () => {
+    const { expression, attributes } = buildConditionExpression([
+      { kind: 'exists', attribute: 'PK' },
+      { kind: 'equals', attribute: 'version', value: { N: '3' } },
+      { kind: 'absentOrNot', attribute: '_writeId', value: { S: 'w' } },
+    ]);
+    expect(expression).toBe('attribute_exists(#c0) AND #c1 = :c0 AND (attribute_not_exists(#c2) OR #c2 <> :c1)');
+    expect(Object.keys(attributes.values)).toEqual([':c0', ':c1']);
+  });
+
+  it('an entity update bumps the version, records the write id and only applies once', () => {
+    const input = updateItemInput('t', key, { changes: [{ kind: 'set', attribute: 'age', value: { N: '5' } }], writeId: 'w1', expectedVersion: 4 });
+    expect(input).toEqual({
+      TableName: 't',
+      Key: key,
+      UpdateExpression: 'SET #u0 = :u0, #u1 = if_not_exists(#u1, :u1) + :u2, #u2 = :u3',
+      ConditionExpression: 'attribute_exists(#c0) AND #c1 = :c0 AND (attribute_not_exists(#c2) OR #c2 <> :c1)',
+      ExpressionAttributeNames: { '#u0': 'age', '#u1': 'version', '#u2': '_writeId', '#c0': 'PK', '#c1': 'version', '#c2': '_writeId' },
+      ExpressionAttributeValues: { ':u0': { N: '5' }, ':u1': { N: '0' }, ':u2': { N: '1' }, ':u3': { S: 'w1' }, ':c0': { N: '4' }, ':c1': { S: 'w1' } },
+      ReturnValues: 'ALL_NEW',
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+    });
+  });
+});
+
+describe('update() and increment() requests', () => {
+  function setup(respond: (command: SentCommand) => unknown = () => ({ Attributes: { uid: { S: 'u' }, version: { N: '2' }, username: { S: 'john' } } })) {
+    const { client, sent } = fakeClient(respond);
+    return { users: new EntityManager({ client, tableName: 'app' }).getRepository(User), sent };
+  }
+
+  it('is one UpdateItem with only the patched fields (undefined removes, null stores NULL)', async () => {
+    const { users, sent } = setup();
+    const updated = await users.update('john', { age: 5, nickname: undefined, address: null as never });
+    expect(updated).toBeInstanceOf(User);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]?.operation).toBe('UpdateItem');
+    expect(sent[0]?.input.UpdateExpression).toMatch(/^SET #u0 = :u0, #u2 = :u1, .* REMOVE #u1$/);
+    expect(sent[0]?.input.ExpressionAttributeNames).toMatchObject({ '#u0': 'age', '#u1': 'nickname', '#u2': 'address' });
+    expect(sent[0]?.input.ExpressionAttributeValues).toMatchObject({ ':u0': { N: '5' }, ':u1': { NULL: true } });
+  });
+
+  it('validates only the patched fields', async () => {
+    const { users, sent } = setup();
+    await users.update('john', { age: 3 }); // email is required by @IsEmail but not patched
+    await expect(users.update('john', { email: 'nope' })).rejects.toBeInstanceOf(EntityValidationError);
+    await expect(users.update('john', { age: -1 })).rejects.toThrow(/age must not be less than 0/);
+    expect(sent).toHaveLength(1);
+  });
+
+  it.each([
+    ['an unknown field', { colour: 'red' }, EntityValidationError],
+    ['the str id', { username: 'other' }, EntityValidationError],
+    ['the version', { version: 3 }, EntityValidationError],
+    ['an unstorable value', { settings: { n: NaN } }, EntityValidationError],
+    ['an empty patch', {}, InvalidArgumentError],
+  ])('refuses %s without a request', async (_, patch, errorClass) => {
+    const { users, sent } = setup();
+    await expect(users.update('john', patch as never)).rejects.toBeInstanceOf(errorClass);
+    expect(sent).toEqual([]);
+  });
+
+  it('increment refuses non-number fields and non-finite amounts without a request', async () => {
+    const { users, sent } = setup();
+    await expect(users.increment('john', 'email' as never)).rejects.toThrow(/not a number field/);
+    await expect(users.increment('john', 'age', NaN)).rejects.toThrow(/finite amount/);
+    await expect(users.update('john', { age: 1 }, { expectedVersion: 0 })).rejects.toThrow(/expectedVersion/);
+    expect(sent).toEqual([]);
+  });
+});

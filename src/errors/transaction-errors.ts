@@ -1,0 +1,59 @@
+import { DynamoSingleTableError } from './base';
+
+export class UniqueConstraintError extends DynamoSingleTableError {
+  readonly field: string;
+  readonly value: string;
+
+  constructor(entity: string, field: string, value: string, cause?: unknown) {
+    super(
+      'UNIQUE_CONSTRAINT_VIOLATION',
+      `${entity}.${field} ${JSON.stringify(value)} is already taken by another ${entity}. Choose another ${field}.`,
+      { entity, cause },
+    );
+    this.field = field;
+    this.value = value;
+  }
+}
+
+/** What happened to one item of a canceled transaction. */
+export interface TransactionItemFailure {
+  /** Position of the item in the transaction. */
+  index: number;
+  /** What the item did: `create`, `save`, `update`, `delete`, `conditionCheck`, `uniqueGuard`, `uniqueRelease`. */
+  operation: string;
+  entity: string;
+  strId: string;
+  /** DynamoDB's reason code, e.g. `ConditionalCheckFailed`, `TransactionConflict`. */
+  reason: string;
+  /** The same failure as one of our errors, where it maps to one. */
+  error?: DynamoSingleTableError;
+}
+
+export class TransactionCanceledError extends DynamoSingleTableError {
+  /** The items that failed (items that would have succeeded are not listed). */
+  readonly failures: readonly TransactionItemFailure[];
+
+  constructor(failures: TransactionItemFailure[], cause: unknown) {
+    const details = failures
+      .map((f) => (f.error ? f.error.message : `${f.entity} ${JSON.stringify(f.strId)} (${f.operation}): ${f.reason}`))
+      .join(' | ');
+    super('TRANSACTION_CANCELED', `Transaction canceled, nothing was written: ${details || 'no reason given'}`, {
+      cause,
+      entity: failures[0]?.entity,
+    });
+    this.failures = failures;
+  }
+}
+
+export class TransactionTooLargeError extends DynamoSingleTableError {
+  readonly size: number;
+
+  constructor(size: number, limit: number) {
+    super(
+      'TRANSACTION_TOO_LARGE',
+      `A transaction holds ${size} items; DynamoDB allows at most ${limit} (unique-field guards count too). ` +
+        'Split it into smaller transactions. Nothing was sent.',
+    );
+    this.size = size;
+  }
+}

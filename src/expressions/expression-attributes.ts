@@ -1,0 +1,45 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+
+/**
+ * Placeholders of one request. Each expression kind gets its own prefix (`#c0`/`:c0` for conditions,
+ * `#u0`/`:u0` for updates), so a condition and an update built separately never reuse a name.
+ * Names are de-duplicated: the same attribute always maps to the same placeholder.
+ */
+export class ExpressionAttributes {
+  readonly names: Record<string, string> = {};
+  readonly values: Record<string, AttributeValue> = {};
+  private readonly nameByAttribute = new Map<string, string>();
+  private valueCount = 0;
+
+  constructor(private readonly prefix: string) {}
+
+  name(attribute: string): string {
+    let placeholder = this.nameByAttribute.get(attribute);
+    if (!placeholder) {
+      placeholder = `#${this.prefix}${this.nameByAttribute.size}`;
+      this.nameByAttribute.set(attribute, placeholder);
+      this.names[placeholder] = attribute;
+    }
+    return placeholder;
+  }
+
+  value(value: AttributeValue): string {
+    const placeholder = `:${this.prefix}${this.valueCount}`;
+    this.valueCount += 1;
+    this.values[placeholder] = value;
+    return placeholder;
+  }
+}
+
+/** Merges the placeholders of several expressions of one request (their prefixes differ). */
+export function mergeAttributes(...parts: ExpressionAttributes[]): {
+  ExpressionAttributeNames?: Record<string, string>;
+  ExpressionAttributeValues?: Record<string, AttributeValue>;
+} {
+  const names = Object.assign({}, ...parts.map((p) => p.names)) as Record<string, string>;
+  const values = Object.assign({}, ...parts.map((p) => p.values)) as Record<string, AttributeValue>;
+  return {
+    ...(Object.keys(names).length > 0 ? { ExpressionAttributeNames: names } : {}),
+    ...(Object.keys(values).length > 0 ? { ExpressionAttributeValues: values } : {}),
+  };
+}

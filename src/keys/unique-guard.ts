@@ -1,0 +1,41 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { ATTR, LIMITS } from '../metadata/attributes';
+import { newWriteId } from './uid';
+import type { EntityMetadata } from '../metadata/types';
+import type { ItemKey } from './primary-key';
+
+/**
+ * Guard item of a unique value: `PK = <typeName>.<field>#<value>`, `SK = <typeName>.<field>`. The
+ * text before the first `#` contains a `.`, which no type name may, so a guard can never share a key
+ * with an entity. It carries no `_type`, so the type index never lists it.
+ */
+export const GUARD_ATTR = { ownerUid: 'ownerUid', ownerStrId: 'ownerStrId' } as const;
+
+export function guardKey(meta: EntityMetadata, field: string, value: string): ItemKey {
+  const scope = `${meta.typeName}.${field}`;
+  return { PK: { S: `${scope}#${value}` }, SK: { S: scope } };
+}
+
+export function guardItem(meta: EntityMetadata, field: string, value: string, owner: { uid: string; strId: string }): Record<string, AttributeValue> {
+  return {
+    ...guardKey(meta, field, value),
+    [GUARD_ATTR.ownerUid]: { S: owner.uid },
+    [GUARD_ATTR.ownerStrId]: { S: owner.strId },
+    [ATTR.writeId]: { S: newWriteId() },
+  };
+}
+
+/** The guarded text of a unique field's value; undefined for values that are not constrained. */
+export function uniqueValueText(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  return undefined;
+}
+
+/** Why a value cannot be guarded (its key would exceed DynamoDB's partition key limit), if it cannot. */
+export function guardKeyProblem(meta: EntityMetadata, field: string, value: string): string | undefined {
+  const bytes = Buffer.byteLength(`${meta.typeName}.${field}#${value}`, 'utf8');
+  return bytes > LIMITS.partitionKeyBytes
+    ? `${field} is too long to be unique: its guard key would be ${bytes} bytes (DynamoDB allows ${LIMITS.partitionKeyBytes})`
+    : undefined;
+}

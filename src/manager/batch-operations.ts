@@ -1,0 +1,212 @@
+import type { AttributeValue, WriteRequest } from '@aws-sdk/client-dynamodb';
+import { BatchDeleteIncompleteError, BatchGetIncompleteError, BatchSaveIncompleteError, InvalidArgumentError } from '../errors';
+import { DEFAULT_BATCH_RETRY } from '../client/retry';
+import type { ResolvedBatchRetry } from '../client/retry';
+import { isUid, newUid, partitionKeyOf } from '../keys';
+import type { ItemKey } from '../keys';
+import type { EntityIdentity, EntityMapper } from '../marshalling/entity-mapper';
+import { ATTR } from '../metadata/attributes';
+import {
+  BATCH_GET_MAX_KEYS,
+  BATCH_WRITE_MAX_REQUESTS,
+  batchGetInput,
+  batchWriteInput,
+  deleteRequest,
+  putRequest,
+} from '../operations/batch-commands';
+import type { RepositoryContext } from './repository';
+import { runBatch } from './batch-runner';
+
+type Item = Record<string, AttributeValue>;
+
+/** One key of a batch; `keyId` matches it with what DynamoDB returns as unprocessed. */
+interface KeyEntry {
+  strId: string;
+  keyId: string;
+}
+
+interface WriteEntry extends KeyEntry {
+  request: WriteRequest;
+}
+
+interface PutEntry<T> extends WriteEntry {
+  entity: T;
+  identity: EntityIdentity;
+}
+
+/**
+ * getMany / saveMany / deleteMany: BatchGetItem and BatchWriteItem in chunks of DynamoDB's request
+ * limits (see batch-runner.ts for the retries). Everything is checked before the first request; a
+ * batch that gives up throws an error listing exactly what was not done.
+ */
+export class BatchOperations<T extends object> {
+  private readonly retry: ResolvedBatchRetry;
+
+  constructor(
+    private readonly context: RepositoryContext,
+    private readonly mapper: EntityMapper<T>,
+  ) {
+    this.retry = context.batchRetry ?? DEFAULT_BATCH_RETRY;
+  }
+
+  async getMany(strIds: readonly string[]): Promise<Array<T | undefined>> {
+    const ids = this.checkedList(strIds, 'getMany');
+    const entries = new Map<string, KeyEntry & { key: ItemKey }>();
+    for (const strId of ids) {
+      if (entries.has(strId)) continue; // BatchGetItem rejects a key twice in one request
+      const key = this.mapper.keyOf(strId);
+      entries.set(strId, { strId, key, keyId: keyIdOf(key) });
+    }
+    // One instance per str id: duplicates in the input share it, so saving it twice cannot conflict.
+    const found = new Map<string, T>();
+    const outcome = await runBatch([...entries.values()], BATCH_GET_MAX_KEYS, (part) => this.getChunk(part, found), this.retry);
+    const results = ids.map((strId) => found.get(strId));
+    if (outcome.left.length > 0) {
+      throw new BatchGetIncompleteError(this.className, outcome.left.map((e) => e.strId), results, outcome.failure);
+    }
+    return results;
+  }
+
+  async saveMany(inputs: ReadonlyArray<unknown>): Promise<T[]> {
+    this.refuseUniqueFields('saveMany');
+    const entries = await this.preparePuts(this.checkedList(inputs, 'saveMany'));
+    const markSaved = (done: Array<PutEntry<T>>) => {
+      for (const e of done) this.mapper.markStored(e.entity, e.strId, e.identity);
+    };
+    const outcome = await runBatch(entries, BATCH_WRITE_MAX_REQUESTS, (part) => this.writeChunk(part, markSaved), this.retry);
+    if (outcome.left.length > 0) {
+      const left = new Set(outcome.left);
+      const saved = entries.filter((e) => !left.has(e)).map((e) => e.entity);
+      const unsaved = outcome.left.map((e) => e.entity);
+      const outcomeUnknown = outcome.left.filter((e) => outcome.outcomeUnknown.has(e)).map((e) => e.entity);
+      const unsavedStrIds = outcome.left.map((e) => e.strId);
+      throw new BatchSaveIncompleteError(this.className, { saved, unsaved, outcomeUnknown, unsavedStrIds }, outcome.failure);
+    }
+    return entries.map((e) => e.entity);
+  }
+
+  async deleteMany(targets: ReadonlyArray<T | string>): Promise<void> {
+    this.refuseUniqueFields('deleteMany');
+    const entries = new Map<string, WriteEntry>();
+    for (const target of this.checkedList(targets, 'deleteMany')) {
+      const strId = this.strIdToDelete(target);
+      if (entries.has(strId)) continue; // deleting twice is deleting once; one request may not repeat a key
+      const key = this.mapper.keyOf(strId);
+      entries.set(strId, { strId, keyId: keyIdOf(key), request: deleteRequest(key) });
+    }
+    const outcome = await runBatch([...entries.values()], BATCH_WRITE_MAX_REQUESTS, (part) => this.writeChunk(part), this.retry);
+    if (outcome.left.length > 0) {
+      const unknown = outcome.left.filter((e) => outcome.outcomeUnknown.has(e)).map((e) => e.strId);
+      throw new BatchDeleteIncompleteError(this.className, outcome.left.map((e) => e.strId), unknown, outcome.failure);
+    }
+  }
+
+  private async getChunk<E extends KeyEntry & { key: ItemKey }>(part: E[], found: Map<string, T>): Promise<E[]> {
+    const { tableName, executor } = this.context;
+    const output = await executor.send('BatchGetItem', batchGetInput(tableName, part.map((e) => e.key)), this.className);
+    for (const item of output.Responses?.[tableName] ?? []) found.set(this.strIdOfItem(item), this.mapper.fromItem(item));
+    const unprocessed = new Set((output.UnprocessedKeys?.[tableName]?.Keys ?? []).map(keyIdOf));
+    return part.filter((e) => unprocessed.has(e.keyId));
+  }
+
+  private async writeChunk<E extends WriteEntry>(part: E[], onWritten?: (done: E[]) => void): Promise<E[]> {
+    const { tableName, executor } = this.context;
+    const output = await executor.send('BatchWriteItem', batchWriteInput(tableName, part.map((e) => e.request)), this.className);
+    const unprocessed = new Set((output.UnprocessedItems?.[tableName] ?? []).map(keyIdOfRequest));
+    onWritten?.(part.filter((e) => !unprocessed.has(e.keyId)));
+    return part.filter((e) => unprocessed.has(e.keyId));
+  }
+
+  /** Builds, validates and marshals every entity before anything is sent: one bad entity, no write. */
+  private async preparePuts(inputs: readonly unknown[]): Promise<Array<PutEntry<T>>> {
+    const entries: Array<PutEntry<T>> = [];
+    const seen = new Set<string>();
+    const duplicates = new Set<string>();
+    for (const input of inputs) {
+      const entity = this.mapper.build(input);
+      await this.mapper.validate(entity);
+      const strId = this.unchangedStrId(entity);
+      const identity = this.nextIdentity(entity);
+      const item = this.mapper.toItem(entity, identity);
+      if (seen.has(strId)) duplicates.add(strId);
+      seen.add(strId);
+      entries.push({ entity, identity, strId, keyId: keyIdOf(item), request: putRequest(item) });
+    }
+    if (duplicates.size > 0) {
+      throw new InvalidArgumentError(
+        `saveMany() got more than one ${this.className} with the same ${this.mapper.meta.strIdProperty}: ` +
+          `${[...duplicates].map((id) => JSON.stringify(id)).join(', ')}. Which one should win is ambiguous; pass each once.`,
+        this.className,
+      );
+    }
+    return entries;
+  }
+
+  /** `(current version ?? 0) + 1`: an unconditional put still keeps the version counting up. */
+  private nextIdentity(entity: T): EntityIdentity {
+    const { uid, version } = this.mapper.identityOf(entity);
+    if (version === undefined && (uid === undefined || isUid(uid))) return { uid: uid ?? newUid(), version: 1 };
+    if (isUid(uid) && typeof version === 'number' && Number.isInteger(version) && version >= 1) return { uid, version: version + 1 };
+    throw new InvalidArgumentError(
+      `This ${this.className} has an invalid uid/version (uid ${JSON.stringify(uid)}, version ${String(version)}).`,
+      this.className,
+    );
+  }
+
+  private strIdToDelete(target: unknown): string {
+    if (typeof target === 'string') return target;
+    if (target instanceof this.mapper.meta.target) return this.unchangedStrId(target as T);
+    throw new InvalidArgumentError(`deleteMany() takes ${this.className} instances or str ids, got ${describeValue(target)}.`, this.className);
+  }
+
+  /** Like save(): a loaded entity whose str id was edited would otherwise be written (or deleted) under another key. */
+  private unchangedStrId(entity: T): string {
+    const strId = this.mapper.strIdOf(entity);
+    const stored = this.mapper.storedStrIdOf(entity);
+    if (stored !== undefined && stored !== strId) {
+      throw new InvalidArgumentError(
+        `${this.className}.${this.mapper.meta.strIdProperty} changed from ${JSON.stringify(stored)} to ${JSON.stringify(strId)}: ` +
+          'the str id is the primary key. Create a new entity with the new id and delete the old one.',
+        this.className,
+      );
+    }
+    return strId;
+  }
+
+  /** @Unique() fields are guarded by items written in the same transaction; batch writes have none. */
+  private refuseUniqueFields(operation: string): void {
+    if (this.mapper.meta.uniqueFields.length === 0) return;
+    throw new InvalidArgumentError(
+      `${operation}() cannot be used for ${this.className}: its @Unique() fields (${this.mapper.meta.uniqueFields.join(', ')}) ` +
+        'are guarded by items that must be written in the same transaction, and batch writes have no transactions. ' +
+        'Write these entities one by one (create/save/delete).',
+      this.className,
+    );
+  }
+
+  private checkedList<E>(list: ReadonlyArray<E>, operation: string): readonly E[] {
+    if (!Array.isArray(list)) throw new InvalidArgumentError(`${operation}() takes an array, got ${describeValue(list)}.`, this.className);
+    return list;
+  }
+
+  private strIdOfItem(item: Item): string {
+    return (item[ATTR.pk]?.S as string).slice(partitionKeyOf(this.mapper.meta.typeName, '').length);
+  }
+
+  private get className(): string {
+    return this.mapper.meta.className;
+  }
+}
+
+function keyIdOf(key: Item): string {
+  return `${key[ATTR.pk]?.S}\u0000${key[ATTR.sk]?.S}`;
+}
+
+function keyIdOfRequest(request: WriteRequest): string {
+  return keyIdOf((request.PutRequest?.Item ?? request.DeleteRequest?.Key) as Item);
+}
+
+function describeValue(value: unknown): string {
+  if (value === null || typeof value !== 'object') return typeof value === 'string' ? JSON.stringify(value) : String(value);
+  return Array.isArray(value) ? 'an array' : `a ${value.constructor?.name ?? 'plain object'}`;
+}

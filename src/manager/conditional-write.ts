@@ -1,0 +1,58 @@
+import type { AttributeValue, DeleteItemCommandInput, PutItemCommandInput } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBRequestError } from '../errors';
+import { isConditionFailure } from '../client/executor';
+import { ATTR } from '../metadata/attributes';
+import type { RepositoryContext } from './repository';
+
+type Item = Record<string, AttributeValue>;
+
+export type ConditionalOutcome =
+  | { applied: true }
+  | { applied: false; stored: Item | undefined; error: DynamoDBRequestError };
+
+export interface ConditionalWrite {
+  request: { operation: 'PutItem'; input: PutItemCommandInput } | { operation: 'DeleteItem'; input: DeleteItemCommandInput };
+  /** The write id the request stores (puts); absent for deletes. */
+  writeId?: string;
+  /** Always learn the stored item on failure (getOrCreate needs it), not only after SDK retries. */
+  needStored?: boolean;
+  entity: string;
+}
+
+/**
+ * Sends a conditional write and tells whether it landed. A condition failure after SDK retries may
+ * be our own earlier attempt, applied but unanswered (a dropped connection): the stored item then
+ * carries our write id (puts), or is gone (deletes), and the write counts as applied. The stored item
+ * comes from the error where the engine honours ALL_OLD, else from one consistent GetItem.
+ */
+export async function sendConditional(
+  context: RepositoryContext,
+  write: ConditionalWrite,
+  fetchStored: () => Promise<Item | undefined>,
+): Promise<ConditionalOutcome> {
+  try {
+    await sendRequest(context, write);
+    return { applied: true };
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+    const retried = error.attempts > 1;
+    const stored = error.item ?? (write.needStored || retried ? await fetchStored() : undefined);
+    if (retried && ownWriteLanded(write, stored)) return { applied: true };
+    return { applied: false, stored, error };
+  }
+}
+
+function ownWriteLanded(write: ConditionalWrite, stored: Item | undefined): boolean {
+  if (write.writeId === undefined) return stored === undefined; // a delete: the item is gone
+  return stored?.[ATTR.writeId]?.S === write.writeId;
+}
+
+function sendRequest(context: RepositoryContext, write: ConditionalWrite): Promise<unknown> {
+  return write.request.operation === 'PutItem'
+    ? context.executor.send('PutItem', write.request.input, write.entity)
+    : context.executor.send('DeleteItem', write.request.input, write.entity);
+}
+
+export function writeIdOf(item: Item): string {
+  return item[ATTR.writeId]?.S as string;
+}

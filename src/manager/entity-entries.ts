@@ -1,0 +1,168 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { EntityValidationError, InvalidArgumentError, VersionConflictError } from '../errors';
+import { guardItem, guardKey, guardKeyProblem, isUid, newUid } from '../keys';
+import type { EntityIdentity, EntityMapper } from '../marshalling/entity-mapper';
+import { ATTR } from '../metadata/attributes';
+import type { ExpectedIdentity } from '../operations/entity-commands';
+import { claimGuardEntry, createEntry, deleteEntry, releaseGuardEntry, replaceEntry } from '../operations/transaction-commands';
+import type { TransactionEntry } from './transaction-runner';
+
+type Item = Record<string, AttributeValue>;
+type Uniques = Readonly<Record<string, string | undefined>>;
+
+/** A new entity, validated and marshalled: everything a create needs, checked before any request. */
+export interface PreparedCreate<T> {
+  entity: T;
+  strId: string;
+  identity: EntityIdentity;
+  item: Item;
+  uidGiven: boolean;
+}
+
+export async function prepareCreate<T extends object>(mapper: EntityMapper<T>, input: unknown): Promise<PreparedCreate<T>> {
+  const entity = mapper.build(input);
+  await mapper.validate(entity);
+  const given = mapper.identityOf(entity);
+  const className = mapper.meta.className;
+  if (given.version !== undefined) {
+    throw new InvalidArgumentError(`This ${className} was loaded (version ${given.version}); save() it instead of creating it.`, className);
+  }
+  if (given.uid !== undefined && !isUid(given.uid)) {
+    throw new InvalidArgumentError(`uid must be a lower-case UUID, got ${JSON.stringify(given.uid)}.`, className);
+  }
+  const identity: EntityIdentity = { uid: given.uid ?? newUid(), version: 1 };
+  const item = mapper.toItem(entity, identity);
+  const strId = item[mapper.meta.strIdProperty]?.S as string;
+  return { entity, strId, identity, item, uidGiven: given.uid !== undefined };
+}
+
+function base<T extends object>(mapper: EntityMapper<T>, strId: string) {
+  return { entity: mapper.meta.className, strIdField: mapper.meta.strIdProperty, strId };
+}
+
+export function createEntries<T extends object>(tableName: string, mapper: EntityMapper<T>, prepared: PreparedCreate<T>): TransactionEntry[] {
+  const { entity, strId, identity, item } = prepared;
+  const main: TransactionEntry = {
+    ...base(mapper, strId),
+    request: createEntry(tableName, item),
+    operation: 'create',
+    writeId: item[ATTR.writeId]?.S,
+    afterCommit: () => mapper.markStored(entity, strId, identity),
+  };
+  return [main, ...guardChanges(tableName, mapper, strId, identity.uid, undefined, mapper.uniqueValuesOf(entity))];
+}
+
+export function saveEntries<T extends object>(
+  tableName: string,
+  mapper: EntityMapper<T>,
+  change: { entity: T; strId: string; expected: ExpectedIdentity; item: Item; before: Uniques },
+): TransactionEntry[] {
+  const { entity, strId, expected, item, before } = change;
+  const next = { uid: expected.uid, version: expected.version + 1 };
+  const main: TransactionEntry = {
+    ...base(mapper, strId),
+    request: replaceEntry(tableName, item, expected),
+    operation: 'save',
+    writeId: item[ATTR.writeId]?.S,
+    expectedVersion: expected.version,
+    afterCommit: () => mapper.markStored(entity, strId, next),
+  };
+  return [main, ...guardChanges(tableName, mapper, strId, expected.uid, before, mapper.uniqueValuesOf(entity))];
+}
+
+export function deleteEntries<T extends object>(
+  tableName: string,
+  mapper: EntityMapper<T>,
+  target: { strId: string; expected: ExpectedIdentity; before: Uniques },
+): TransactionEntry[] {
+  const { strId, expected, before } = target;
+  const main: TransactionEntry = {
+    ...base(mapper, strId),
+    request: deleteEntry(tableName, mapper.keyOf(strId), expected),
+    operation: 'delete',
+    expectedVersion: expected.version,
+  };
+  const none = Object.fromEntries(mapper.meta.uniqueFields.map((field) => [field, undefined]));
+  return [main, ...guardChanges(tableName, mapper, strId, expected.uid, before, none)];
+}
+
+/** Releases the guards of values given up and claims those of new values; unchanged ones stay. */
+export function guardChanges<T extends object>(
+  tableName: string,
+  mapper: EntityMapper<T>,
+  strId: string,
+  ownerUid: string,
+  before: Uniques | undefined,
+  after: Uniques,
+): TransactionEntry[] {
+  const { meta } = mapper;
+  const entries: TransactionEntry[] = [];
+  const violations = [];
+  for (const field of meta.uniqueFields) {
+    const [old, next] = [before?.[field], after[field]];
+    if (old === next) continue;
+    if (old !== undefined) {
+      const request = releaseGuardEntry(tableName, guardKey(meta, field, old), ownerUid);
+      entries.push({ ...base(mapper, strId), request, operation: 'uniqueRelease', field, value: old });
+    }
+    if (next === undefined) continue;
+    const problem = guardKeyProblem(meta, field, next);
+    if (problem) violations.push({ property: field, constraints: { uniqueValueLength: problem } });
+    const guard = guardItem(meta, field, next, { uid: ownerUid, strId });
+    const request = claimGuardEntry(tableName, guard);
+    entries.push({ ...base(mapper, strId), request, operation: 'uniqueGuard', field, value: next, writeId: guard[ATTR.writeId]?.S });
+  }
+  if (violations.length > 0) throw new EntityValidationError(meta.className, violations);
+  return entries;
+}
+
+/**
+ * The unique values an entity holds in the table: remembered from when it was loaded, or read once
+ * (and then it must still be at the expected version, else the caller's copy is stale).
+ */
+export async function storedUniques<T extends object>(
+  mapper: EntityMapper<T>,
+  entity: T | undefined,
+  strId: string,
+  expected: ExpectedIdentity | undefined,
+  fetchItem: (strId: string) => Promise<Item | undefined>,
+): Promise<{ uniques: Uniques; item?: Item }> {
+  const remembered = entity && mapper.storedUniquesOf(entity);
+  if (remembered) return { uniques: remembered };
+  const item = await fetchItem(strId);
+  const matches = item && (!expected || (item[ATTR.uid]?.S === expected.uid && Number(item[ATTR.version]?.N) === expected.version));
+  if (!matches) {
+    const actual = item ? Number(item[ATTR.version]?.N) : null;
+    throw new VersionConflictError(mapper.meta.className, strId, expected?.version ?? 0, actual);
+  }
+  return { uniques: mapper.uniqueValuesOf(mapper.fromItem(item)), item };
+}
+
+/** The identity of a loaded entity, for a version-guarded write. */
+export function checkedIdentity<T extends object>(mapper: EntityMapper<T>, identity: Partial<EntityIdentity>): EntityIdentity {
+  const { uid, version } = identity;
+  const className = mapper.meta.className;
+  if (!isUid(uid) || typeof version !== 'number' || !Number.isInteger(version) || version < 1) {
+    throw new InvalidArgumentError(
+      `This ${className} has no valid uid/version (uid ${JSON.stringify(uid)}, version ${String(version)}): ` +
+        'only entities that were loaded or created can be saved over or deleted.',
+      className,
+    );
+  }
+  return { uid, version };
+}
+
+/** The str id of a loaded entity, refusing one edited since it was loaded (that would be a new item). */
+export function unchangedStrId<T extends object>(mapper: EntityMapper<T>, entity: T): string {
+  const strId = mapper.strIdOf(entity);
+  const stored = mapper.storedStrIdOf(entity);
+  if (stored !== undefined && stored !== strId) {
+    const { className, strIdProperty } = mapper.meta;
+    throw new InvalidArgumentError(
+      `${className}.${strIdProperty} changed from ${JSON.stringify(stored)} to ${JSON.stringify(strId)}: the str id is ` +
+        'the primary key and cannot be changed by save(). Use rename(entity, newId) to move the entity to a new id.',
+      className,
+    );
+  }
+  return strId;
+}

@@ -1,0 +1,34 @@
+import { InvalidArgumentError, UnsupportedByEngineError } from '../errors';
+import { EntityMapper } from '../marshalling/entity-mapper';
+import type { Constructor } from '../metadata/types';
+import type { RepositoryContext } from './repository';
+import { TRANSACTION_LIMIT, isUnknownOperation } from './transaction-runner';
+
+/** `[User, 'john']`: an entity class and a str id. */
+export type EntityRef<T extends object = object> = readonly [Constructor<T>, string];
+
+/** The entities of a list of refs, in order; `undefined` where none exists. */
+export type LoadedRefs<R extends readonly EntityRef[]> = {
+  -readonly [K in keyof R]: R[K] extends readonly [Constructor<infer T>, string] ? T | undefined : never;
+};
+
+export async function transactGetEntities(context: RepositoryContext, refs: readonly EntityRef[]): Promise<unknown[]> {
+  if (refs.length > TRANSACTION_LIMIT) {
+    throw new InvalidArgumentError(`transactGet() reads at most ${TRANSACTION_LIMIT} entities at once (DynamoDB's limit), got ${refs.length}.`);
+  }
+  const mappers = refs.map(([target]) => EntityMapper.of(target));
+  const keys = refs.map(([, strId], i) => (mappers[i] as EntityMapper<object>).keyOf(strId));
+  const distinct = new Set(keys.map((key) => JSON.stringify(key)));
+  if (distinct.size !== keys.length) {
+    throw new InvalidArgumentError('transactGet() may read each entity once; remove the duplicate refs.');
+  }
+  if (refs.length === 0) return [];
+  const TransactItems = keys.map((Key) => ({ Get: { TableName: context.tableName, Key } }));
+  try {
+    const output = await context.executor.send('TransactGetItems', { TransactItems });
+    return (output.Responses ?? []).map((response, i) => (response.Item ? (mappers[i] as EntityMapper<object>).fromItem(response.Item) : undefined));
+  } catch (error) {
+    if (isUnknownOperation(error)) throw new UnsupportedByEngineError('transactions', 'TransactGetItems', error);
+    throw error;
+  }
+}

@@ -1,0 +1,170 @@
+import type { AttributeValue, CancellationReason, TransactWriteItem } from '@aws-sdk/client-dynamodb';
+import { randomUUID } from 'node:crypto';
+import {
+  DynamoDBRequestError,
+  EntityAlreadyExistsError,
+  EntityNotFoundError,
+  InvalidArgumentError,
+  TransactionCanceledError,
+  TransactionTooLargeError,
+  UniqueConstraintError,
+  UnsupportedByEngineError,
+  VersionConflictError,
+} from '../errors';
+import type { DynamoSingleTableError, TransactionItemFailure } from '../errors';
+import type { RequestExecutor } from '../client/executor';
+import { backoffDelay, sleep } from '../client/retry';
+import { ATTR } from '../metadata/attributes';
+
+type Item = Record<string, AttributeValue>;
+
+export type EntryOperation = 'create' | 'save' | 'update' | 'delete' | 'conditionCheck' | 'uniqueGuard' | 'uniqueRelease';
+
+/** One item of a transaction, with what is needed to explain its failure and to finish after commit. */
+export interface TransactionEntry {
+  request: TransactWriteItem;
+  operation: EntryOperation;
+  entity: string;
+  strIdField: string;
+  strId: string;
+  /** For version-guarded entries: the version the caller loaded. */
+  expectedVersion?: number;
+  /** For unique guards: the field and its value. */
+  field?: string;
+  value?: string;
+  /** The write id the entry stores (puts and updates): evidence that a retried request already landed. */
+  writeId?: string;
+  /** Runs once the transaction committed (sets uid/version on instances). */
+  afterCommit?: () => void;
+}
+
+/** DynamoDB's limit of items per TransactWriteItems and TransactGetItems. */
+export const TRANSACTION_LIMIT = 100;
+/** A canceled transaction whose only reason is a concurrent transaction is retried this often. */
+const CONFLICT_ATTEMPTS = 4;
+
+/**
+ * Sends the entries as one TransactWriteItems: all or nothing. Checked before sending (size, one
+ * operation per item); `ClientRequestToken` makes an SDK retry of the same request idempotent.
+ * Cancellations are mapped item by item to our errors.
+ */
+export async function runTransaction(executor: RequestExecutor, entries: readonly TransactionEntry[]): Promise<void> {
+  if (entries.length === 0) return;
+  checkEntries(entries);
+  const TransactItems = entries.map((entry) => entry.request);
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await executor.send('TransactWriteItems', { TransactItems, ClientRequestToken: randomUUID() }, entries[0]?.entity);
+      break;
+    } catch (error) {
+      if (isUnknownOperation(error)) throw new UnsupportedByEngineError('transactions', 'TransactWriteItems', error, entries[0]?.entity);
+      const reasons = error instanceof DynamoDBRequestError ? error.cancellationReasons : undefined;
+      if (!reasons) throw error;
+      if (error instanceof DynamoDBRequestError && error.attempts > 1 && ownTransactionLanded(entries, reasons)) break;
+      const failures = describeFailures(entries, reasons);
+      const onlyConflicts = failures.length > 0 && failures.every((f) => f.reason === 'TransactionConflict');
+      if (onlyConflicts && attempt < CONFLICT_ATTEMPTS) {
+        await sleep(backoffDelay(attempt, { baseDelayMs: 20, maxDelayMs: 500 }));
+        continue;
+      }
+      throw new TransactionCanceledError(failures, error);
+    }
+  }
+  for (const entry of entries) entry.afterCommit?.();
+}
+
+/**
+ * For the repository's own multi-item writes (unique guards, rename): a cancellation becomes the one
+ * error that explains it (the entity exists, the copy is stale, the value is taken), with the
+ * TransactionCanceledError as its cause; unexplained cancellations stay TransactionCanceledError.
+ */
+export async function runExplainedTransaction(executor: RequestExecutor, entries: readonly TransactionEntry[]): Promise<void> {
+  try {
+    await runTransaction(executor, entries);
+  } catch (error) {
+    if (!(error instanceof TransactionCanceledError)) throw error;
+    const explained = error.failures.find((f) => f.error && f.operation !== 'uniqueGuard') ?? error.failures.find((f) => f.error);
+    if (!explained?.error) throw error;
+    Object.defineProperty(explained.error, 'cause', { value: error });
+    throw explained.error;
+  }
+}
+
+/**
+ * An SDK retry of a transaction whose first attempt landed (its answer lost) is canceled by that very
+ * attempt where the engine does not honour ClientRequestToken. It landed if every failed condition is
+ * explained by our own write: the item carries this entry's write id, or a deleted item is gone.
+ */
+function ownTransactionLanded(entries: readonly TransactionEntry[], reasons: readonly CancellationReason[]): boolean {
+  let evidence = 0;
+  for (const [index, reason] of reasons.entries()) {
+    if (!reason.Code || reason.Code === 'None') continue;
+    const entry = entries[index];
+    if (reason.Code !== 'ConditionalCheckFailed' || !entry) return false;
+    const explained =
+      entry.writeId !== undefined ? reason.Item?.[ATTR.writeId]?.S === entry.writeId : entry.operation === 'delete' && !reason.Item;
+    if (!explained) return false;
+    if (entry.writeId !== undefined) evidence += 1;
+  }
+  return evidence > 0;
+}
+
+function checkEntries(entries: readonly TransactionEntry[]): void {
+  if (entries.length > TRANSACTION_LIMIT) throw new TransactionTooLargeError(entries.length, TRANSACTION_LIMIT);
+  const seen = new Map<string, TransactionEntry>();
+  for (const entry of entries) {
+    const key = JSON.stringify(keyOf(entry.request));
+    const previous = seen.get(key);
+    if (previous) {
+      throw new InvalidArgumentError(
+        `A transaction may touch each item once, but ${entry.entity} ${JSON.stringify(entry.strId)} appears twice ` +
+          `(${previous.operation} and ${entry.operation}). Combine the changes into one operation.`,
+        entry.entity,
+      );
+    }
+    seen.set(key, entry);
+  }
+}
+
+function keyOf(request: TransactWriteItem): unknown {
+  const item = request.Put?.Item;
+  const key = item ? { PK: item[ATTR.pk], SK: item[ATTR.sk] } : (request.Delete ?? request.Update ?? request.ConditionCheck)?.Key;
+  return [request.Put?.TableName ?? request.Delete?.TableName ?? request.Update?.TableName ?? request.ConditionCheck?.TableName, key];
+}
+
+function describeFailures(entries: readonly TransactionEntry[], reasons: readonly CancellationReason[]): TransactionItemFailure[] {
+  const failures: TransactionItemFailure[] = [];
+  reasons.forEach((reason, index) => {
+    const entry = entries[index];
+    if (!entry || !reason.Code || reason.Code === 'None') return;
+    const error = reason.Code === 'ConditionalCheckFailed' ? conditionError(entry, reason.Item) : undefined;
+    failures.push({ index, operation: entry.operation, entity: entry.entity, strId: entry.strId, reason: reason.Code, ...(error ? { error } : {}) });
+  });
+  return failures;
+}
+
+/** What a failed condition of this entry means, as one of our errors. */
+export function conditionError(entry: TransactionEntry, stored: Item | undefined): DynamoSingleTableError | undefined {
+  const { entity, strId } = entry;
+  switch (entry.operation) {
+    case 'create':
+      return new EntityAlreadyExistsError(entity, entry.strIdField, strId);
+    case 'uniqueGuard':
+      return new UniqueConstraintError(entity, entry.field ?? '?', entry.value ?? '?');
+    case 'uniqueRelease':
+      return undefined;
+    default: {
+      if (!stored) {
+        return entry.expectedVersion === undefined
+          ? new EntityNotFoundError(entity, { [entry.strIdField]: strId })
+          : new VersionConflictError(entity, strId, entry.expectedVersion, null);
+      }
+      const actual = Number(stored[ATTR.version]?.N);
+      return new VersionConflictError(entity, strId, entry.expectedVersion ?? actual, actual);
+    }
+  }
+}
+
+export function isUnknownOperation(error: unknown): boolean {
+  return error instanceof DynamoDBRequestError && /UnknownOperation/.test(error.awsErrorName);
+}

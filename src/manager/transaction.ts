@@ -1,0 +1,132 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { EntityValidationError } from '../errors';
+import { newWriteId } from '../keys';
+import { EntityMapper } from '../marshalling/entity-mapper';
+import { patchToChanges } from '../marshalling/patch';
+import type { Constructor } from '../metadata/types';
+import { getItemInput } from '../operations/entity-commands';
+import { conditionCheckEntry, updateEntry } from '../operations/transaction-commands';
+import { ATTR } from '../metadata/attributes';
+import {
+  checkedIdentity,
+  createEntries,
+  deleteEntries,
+  guardChanges,
+  prepareCreate,
+  saveEntries,
+  storedUniques,
+  unchangedStrId,
+} from './entity-entries';
+import type { RepositoryContext } from './repository';
+import { runTransaction } from './transaction-runner';
+import type { TransactionEntry } from './transaction-runner';
+import type { EntityInput } from './types';
+import type { UpdateOptions } from './entity-updater';
+
+type Item = Record<string, AttributeValue>;
+
+/**
+ * Collects writes over any entity types and commits them as one TransactWriteItems when the
+ * `em.transaction()` callback returns: all of them or none. Methods queue their work and return at
+ * once (do not await them); validation runs before anything is sent, and instances get their new
+ * uid/version only after the commit.
+ */
+export class Transaction {
+  private readonly pending: Promise<TransactionEntry[]>[] = [];
+
+  constructor(private readonly context: RepositoryContext) {}
+
+  /** Creates an entity (its str id must be free). Returns the instance, stored after the commit. */
+  create<T extends object>(target: Constructor<T>, input: EntityInput<T> | T): T {
+    const mapper = EntityMapper.of(target);
+    const entity = mapper.build(input);
+    this.queue(async () => createEntries(this.context.tableName, mapper, await prepareCreate(mapper, entity)));
+    return entity;
+  }
+
+  /** Creates a new entity or replaces a loaded one at its version. */
+  save<T extends object>(entity: T): T {
+    const mapper = EntityMapper.of(entity.constructor as Constructor<T>);
+    if (mapper.identityOf(entity).version === undefined) return this.create(mapper.meta.target as Constructor<T>, entity);
+    this.queue(async () => {
+      const expected = checkedIdentity(mapper, mapper.identityOf(entity));
+      const strId = unchangedStrId(mapper, entity);
+      await mapper.validate(entity);
+      const item = mapper.toItem(entity, { uid: expected.uid, version: expected.version + 1 });
+      const { uniques } = await this.uniquesOf(mapper, entity, strId, expected);
+      return saveEntries(this.context.tableName, mapper, { entity, strId, expected, item, before: uniques });
+    });
+    return entity;
+  }
+
+  /** Changes some fields of an entity (see `Repository.update`); unique fields move their guards. */
+  update<T extends object>(target: Constructor<T>, strId: string, patch: Partial<EntityInput<T>>, options: UpdateOptions = {}): void {
+    const mapper = EntityMapper.of(target);
+    const key = mapper.keyOf(strId);
+    this.queue(async () => {
+      const { changes, violations } = await patchToChanges(mapper.meta, mapper.plan, patch as Record<string, unknown>);
+      if (violations.length > 0) throw new EntityValidationError(mapper.meta.className, violations);
+      const touchesUnique = changes.some((change) => mapper.meta.uniqueFields.includes(change.attribute));
+      const current = touchesUnique ? await this.fetchItem(key) : undefined;
+      const expectedVersion = options.expectedVersion ?? (current ? Number(current[ATTR.version]?.N) : undefined);
+      const base = { entity: mapper.meta.className, strIdField: mapper.meta.strIdProperty, strId };
+      const writeId = newWriteId();
+      const request = updateEntry(this.context.tableName, key, { changes, writeId, expectedVersion });
+      const entries: TransactionEntry[] = [{ ...base, request, operation: 'update', expectedVersion, writeId }];
+      if (!current) return entries;
+      const before = mapper.uniqueValuesOf(mapper.fromItem(current));
+      const after = { ...before };
+      for (const change of changes) if (change.attribute in after) after[change.attribute] = change.kind === 'set' ? (change.value.S ?? change.value.N) : undefined;
+      return [...entries, ...guardChanges(this.context.tableName, mapper, strId, current[ATTR.uid]?.S as string, before, after)];
+    });
+  }
+
+  /** Deletes a loaded entity at its version (and releases its unique values). */
+  delete<T extends object>(entity: T): void {
+    const mapper = EntityMapper.of(entity.constructor as Constructor<T>);
+    this.queue(async () => {
+      const expected = checkedIdentity(mapper, mapper.identityOf(entity));
+      const strId = unchangedStrId(mapper, entity);
+      const { uniques } = await this.uniquesOf(mapper, entity, strId, expected);
+      return deleteEntries(this.context.tableName, mapper, { strId, expected, before: uniques });
+    });
+  }
+
+  /** Makes the transaction depend on an entity existing (at `version`, if given) without writing it. */
+  conditionCheck<T extends object>(target: Constructor<T>, strId: string, options: { version?: number } = {}): void {
+    const mapper = EntityMapper.of(target);
+    const key = mapper.keyOf(strId);
+    const base = { entity: mapper.meta.className, strIdField: mapper.meta.strIdProperty, strId };
+    const request = conditionCheckEntry(this.context.tableName, key, options.version);
+    this.queue(async () => [{ ...base, request, operation: 'conditionCheck', expectedVersion: options.version }]);
+  }
+
+  /** Sends everything queued; called by `em.transaction()` after the callback returned. */
+  async commit(): Promise<void> {
+    const prepared = await Promise.allSettled(this.pending);
+    const failed = prepared.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+    if (failed) throw failed.reason;
+    const entries = prepared.flatMap((result) => (result as PromiseFulfilledResult<TransactionEntry[]>).value);
+    await runTransaction(this.context.executor, entries);
+  }
+
+  /** Settles every queued preparation, so none is left to reject unobserved when the callback failed. */
+  async discard(): Promise<void> {
+    await Promise.allSettled(this.pending);
+  }
+
+  private queue(prepare: () => Promise<TransactionEntry[]>): void {
+    const promise = prepare();
+    promise.catch(() => undefined); // observed in commit(); never an unhandled rejection meanwhile
+    this.pending.push(promise);
+  }
+
+  private uniquesOf<T extends object>(mapper: EntityMapper<T>, entity: T, strId: string, expected: { uid: string; version: number }) {
+    if (mapper.meta.uniqueFields.length === 0) return Promise.resolve({ uniques: {} });
+    return storedUniques(mapper, entity, strId, expected, () => this.fetchItem(mapper.keyOf(strId)));
+  }
+
+  private async fetchItem(key: Item): Promise<Item | undefined> {
+    return (await this.context.executor.send('GetItem', getItemInput(this.context.tableName, key))).Item;
+  }
+}

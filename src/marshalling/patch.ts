@@ -1,0 +1,53 @@
+import type { AttributeChange } from '../expressions';
+import type { PropertyViolation } from '../errors';
+import type { EntityMetadata } from '../metadata/types';
+import type { CompiledShape } from './codec';
+import { classValidatorViolations } from './validation';
+import { addViolation } from './violations';
+import type { ViolationSink } from './violations';
+
+/**
+ * A partial update as attribute changes. Only the patched fields are converted and validated:
+ * `undefined` removes the attribute, `null` stores NULL. The str id (the key) and the managed
+ * `uid`/`version` cannot be patched.
+ */
+export async function patchToChanges(
+  meta: EntityMetadata,
+  plan: CompiledShape,
+  patch: Record<string, unknown>,
+): Promise<{ changes: AttributeChange[]; violations: PropertyViolation[] }> {
+  const sink: ViolationSink = [];
+  const probe = Object.create(meta.target.prototype) as Record<string, unknown>;
+  const fields = Object.keys(patch);
+  for (const property of fields) {
+    const field = plan.byProperty.get(property);
+    const value = patch[property];
+    if (!field) addViolation(sink, property, 'unknownProperty', `${property} is not a field of ${meta.className}`);
+    else if (property === meta.strIdProperty) {
+      addViolation(sink, property, 'immutable', `${property} is the str id (the primary key); use rename() to change it`);
+    } else probe[property] = value === null || value === undefined ? value : field.codec.fromInput(value, property, sink);
+  }
+  if (sink.length > 0) return { changes: [], violations: sink };
+  if (meta.hasValidators) {
+    // class-validator checks the whole object; keep what it says about the patched fields only.
+    const patched = new Set(fields);
+    for (const violation of await classValidatorViolations(probe, patched)) {
+      if (patched.has(violation.property.split('.')[0] as string)) sink.push(violation);
+    }
+  }
+  return { changes: encodeChanges(plan, probe, fields, sink), violations: sink };
+}
+
+function encodeChanges(plan: CompiledShape, probe: Record<string, unknown>, fields: string[], sink: ViolationSink): AttributeChange[] {
+  const changes: AttributeChange[] = [];
+  for (const property of fields) {
+    const value = probe[property];
+    if (value === undefined) changes.push({ kind: 'remove', attribute: property });
+    else if (value === null) changes.push({ kind: 'set', attribute: property, value: { NULL: true } });
+    else {
+      const attribute = plan.byProperty.get(property)?.codec.encode(value, property, sink);
+      if (attribute) changes.push({ kind: 'set', attribute: property, value: attribute });
+    }
+  }
+  return changes;
+}

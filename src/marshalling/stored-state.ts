@@ -1,0 +1,21 @@
+/**
+ * What an instance looked like in DynamoDB when it was loaded or last written: its str id and, for
+ * entities with `@Unique()` fields, their values. Lets `save()` refuse an edited str id (which would
+ * write a second entity) and move unique guards without reading the item again.
+ */
+export interface StoredState {
+  readonly strId: string;
+  /** Guarded text of each unique field (undefined: not constrained). Absent without unique fields. */
+  readonly uniques?: Readonly<Record<string, string | undefined>>;
+}
+
+const STORED_STATE: unique symbol = Symbol('dynamo-single-table.storedState');
+
+/** Non-enumerable, so it stays out of spreads, `console.log` and serializers. */
+export function rememberStored(entity: object, state: StoredState): void {
+  Object.defineProperty(entity, STORED_STATE, { value: state, writable: true, configurable: true, enumerable: false });
+}
+
+export function storedStateOf(entity: object): StoredState | undefined {
+  return (entity as { [STORED_STATE]?: StoredState })[STORED_STATE];
+}
