@@ -21,6 +21,11 @@ export default defineConfig(
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],
+    languageOptions: {
+      // Lets consistent-type-imports see that a class used as a decorated constructor parameter's
+      // type is needed at run time (emitDecoratorMetadata references it): Nest injection relies on it.
+      parserOptions: { emitDecoratorMetadata: true, experimentalDecorators: true },
+    },
     rules: {
       // We write `import type` for types, so type-only imports vanish from the emitted JS.
       '@typescript-eslint/consistent-type-imports': ['error', { prefer: 'type-imports', fixStyle: 'separate-type-imports' }],

@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { DynamoSingleTableModule } from 'dynamo-single-table/nestjs';
+import { User } from './entities';
+import { UsersController } from './users.controller';
+import { UsersService } from './users.service';
+
+@Module({
+  imports: [DynamoSingleTableModule.forFeature([User])],
+  controllers: [UsersController],
+  providers: [UsersService],
+})
+export class UsersModule {}

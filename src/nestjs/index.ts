@@ -1,0 +1,19 @@
+/**
+ * `dynamo-single-table/nestjs`: NestJS integration (modules, injection tokens and decorators, an
+ * exception filter). A separate entry point so that the main one never loads @nestjs/*, which are
+ * optional peer dependencies needed only here.
+ */
+import 'reflect-metadata';
+
+export { DynamoSingleTableModule } from './dynamo-single-table.module';
+export { InjectRepository, InjectEntityManager } from './decorators';
+export { DEFAULT_CONNECTION_NAME, getRepositoryToken, getEntityManagerToken, getClientToken } from './tokens';
+export { DynamoSingleTableExceptionFilter } from './exception-filter';
+export { toHttpErrorBody, httpStatusOf } from './error-mapping';
+export type { DynamoSingleTableErrorBody } from './error-mapping';
+export type {
+  DynamoSingleTableModuleOptions,
+  DynamoSingleTableRootOptions,
+  DynamoSingleTableAsyncOptions,
+  DynamoSingleTableOptionsFactory,
+} from './interfaces';
