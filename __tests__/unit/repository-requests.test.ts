@@ -193,3 +193,22 @@ describe('error classification', () => {
     expect(error).toMatchObject({ retryable: false, attempts: 1 });
   });
 });
+
+describe('logging and consumed capacity', () => {
+  it('asks for consumed capacity when configured and logs each request with it', async () => {
+    const { client, sent } = fakeClient(() => ({ Item: storedUser(), ConsumedCapacity: { TableName: 'app', CapacityUnits: 1 } }));
+    const logs: Array<[string, Record<string, unknown> | undefined]> = [];
+    const em = new EntityManager({ client, tableName: 'app', returnConsumedCapacity: 'TOTAL', logger: { debug: (message, context) => logs.push([message, context]) } });
+    await em.getRepository(User).getByStr('john');
+    expect(sent[0]?.input.ReturnConsumedCapacity).toBe('TOTAL');
+    expect(logs).toEqual([
+      ['dynamodb request', { operation: 'GetItem', entity: 'User', durationMs: expect.any(Number), consumedCapacity: { TableName: 'app', CapacityUnits: 1 } }],
+    ]);
+  });
+
+  it('sends no capacity request and logs nothing without the options', async () => {
+    const { client, sent } = fakeClient(() => ({ Item: storedUser() }));
+    await new EntityManager({ client, tableName: 'app' }).getRepository(User).getByStr('john');
+    expect(sent[0]?.input).not.toHaveProperty('ReturnConsumedCapacity');
+  });
+});
