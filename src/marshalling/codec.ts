@@ -139,13 +139,21 @@ export function decodeFields(
 /**
  * Plain input -> instance of the shape's class: runs the constructor (so defaults apply), copies the
  * known properties and reports unknown ones: silently dropping a misspelt property would lose data.
+ * Keys in `skip` are the caller's to handle (an entity's managed `uid` and `version`).
  */
-export function shapeFromInput(plan: CompiledShape, value: unknown, path: string, sink: ViolationSink): unknown {
+export function shapeFromInput(
+  plan: CompiledShape,
+  value: unknown,
+  path: string,
+  sink: ViolationSink,
+  skip?: ReadonlySet<string>,
+): unknown {
   const target = plan.shape.target as new () => Record<string, unknown>;
   if (value instanceof target || value === null || value === undefined) return value;
   if (typeof value !== 'object' || Array.isArray(value)) return mismatch(`a ${plan.shape.className}`, value, path, sink);
   const instance = new target();
   for (const key of Object.keys(value)) {
+    if (skip !== undefined && skip.has(key)) continue;
     const input = (value as Record<string, unknown>)[key];
     const field = plan.byProperty.get(key);
     const keyPath = childPath(path, key);

@@ -11,7 +11,8 @@ import type { CompiledShape } from './codec';
 import { compileShape } from './compile';
 import { itemSize } from './item-size';
 import { rememberStored, storedStateOf } from './stored-state';
-import { classValidatorViolations } from './validation';
+import { constraintsHold } from './constraint-check';
+import { classValidatorReport } from './validation';
 import { addViolation } from './violations';
 import type { ViolationSink } from './violations';
 
@@ -22,6 +23,11 @@ export interface EntityIdentity {
 }
 
 type Mutable = Record<string, unknown>;
+
+const VALID: Promise<void> = Promise.resolve();
+
+/** Input keys `build` handles itself: the bookkeeping, never copied as fields. */
+const MANAGED_KEYS: ReadonlySet<string> = new Set(['uid', 'version']);
 
 /**
  * Converts between entity instances and DynamoDB items for one class. Built once per class (no
@@ -48,11 +54,12 @@ export class EntityMapper<T extends object> {
     if (typeof input !== 'object' || input === null || Array.isArray(input)) {
       throw this.invalid([{ property: '', constraints: { type: `expected a ${this.meta.className} or a plain object` } }]);
     }
-    const { uid, version, ...fields } = input as Mutable;
+    const { uid, version } = input as Mutable;
     if (version !== undefined) {
       addViolation(sink, 'version', 'managed', 'version is managed by dynamo-single-table; load the entity and save() it instead');
     }
-    const entity = this.construct(() => shapeFromInput(this.plan, fields, '', sink)) as Mutable;
+    // The managed keys are skipped in place rather than split off with a rest spread (a copy per call).
+    const entity = this.construct(() => shapeFromInput(this.plan, input, '', sink, MANAGED_KEYS)) as Mutable;
     if (uid !== undefined) {
       if (isUid(uid)) entity.uid = uid;
       else addViolation(sink, 'uid', 'isUuid', 'uid must be a lower-case UUID');
@@ -61,10 +68,22 @@ export class EntityMapper<T extends object> {
     return entity as T;
   }
 
-  /** Runs class-validator on the entity (skipped for classes without constraints). */
-  async validate(entity: T): Promise<void> {
-    if (!this.meta.hasValidators) return;
-    const violations = await classValidatorViolations(entity);
+  /**
+   * Runs class-validator on the entity (skipped for classes without constraints). The common case,
+   * every constraint holding, settles at once: no async frames, no class-validator run.
+   */
+  validate(entity: T): Promise<void> {
+    if (!this.meta.hasValidators) return VALID;
+    try {
+      if (constraintsHold(entity)) return VALID;
+    } catch (error) {
+      return Promise.reject(error); // a throwing validator rejects, as class-validator's would
+    }
+    return this.reportViolations(entity);
+  }
+
+  private async reportViolations(entity: T): Promise<void> {
+    const violations = await classValidatorReport(entity);
     if (violations.length > 0) throw this.invalid(violations);
   }
 

@@ -20,6 +20,11 @@ const VALIDATOR_OPTIONS: ValidatorOptions = {
  */
 export async function classValidatorViolations(entity: object, only?: ReadonlySet<string>): Promise<PropertyViolation[]> {
   if (constraintsHold(entity, only)) return [];
+  return classValidatorReport(entity);
+}
+
+/** class-validator's own run, for callers that already know the fast path did not pass. */
+export async function classValidatorReport(entity: object): Promise<PropertyViolation[]> {
   const errors = await validate(entity, VALIDATOR_OPTIONS);
   const violations: PropertyViolation[] = [];
   flatten(errors, '', violations);

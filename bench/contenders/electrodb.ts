@@ -1,0 +1,90 @@
+import { isEmail } from 'class-validator';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { Entity } from 'electrodb';
+import { changeOf, SUBJECT, USER_TYPE } from '../fixture';
+import type { UserData } from '../fixture';
+import { packageVersion } from './types';
+import type { Contender } from './types';
+
+export const ELECTRO_TABLE = 'bench-electrodb';
+
+/** ElectroDB's idiomatic model: composite pk/sk, a GSI listing every user, the same constraints as ours. */
+export function electroUsers(client: DynamoDBClient, table = ELECTRO_TABLE) {
+  return new Entity(
+    {
+      model: { entity: USER_TYPE, version: '1', service: 'bench' },
+      attributes: {
+        username: { type: 'string', required: true },
+        email: { type: 'string', required: true, validate: (value: string) => isEmail(value) },
+        // ElectroDB has no Date type: ISO-8601 strings in, strings out.
+        activatedOn: { type: 'string', required: true },
+        age: { type: 'number', required: true, validate: (value: number) => Number.isInteger(value) && value >= 0 },
+        tags: { type: 'list', items: { type: 'string' } },
+        address: {
+          type: 'map',
+          properties: { street: { type: 'string' }, city: { type: 'string' }, zip: { type: 'string' } },
+        },
+        admin: { type: 'boolean', default: false },
+        version: { type: 'number', default: 1 },
+      },
+      indexes: {
+        byUsername: { pk: { field: 'pk', composite: ['username'] }, sk: { field: 'sk', composite: [] } },
+        all: { index: 'gsi1', pk: { field: 'gsi1pk', composite: [] }, sk: { field: 'gsi1sk', composite: ['username'] } },
+      },
+    },
+    { client: DynamoDBDocumentClient.from(client), table },
+  );
+}
+
+type ElectroUsers = ReturnType<typeof electroUsers>;
+
+export const electroInput = (data: UserData) => ({ ...data, activatedOn: data.activatedOn.toISOString() });
+
+/** get, then a conditional create when missing (and a second get if a racing writer won). */
+export async function electroGetOrCreate(users: ElectroUsers, data: UserData) {
+  const found = await users.get({ username: data.username }).go({ consistent: true });
+  if (found.data) return [found.data, false] as const;
+  try {
+    return [(await users.create(electroInput(data)).go()).data, true] as const;
+  } catch {
+    const again = await users.get({ username: data.username }).go({ consistent: true });
+    if (!again.data) throw new Error(`user ${data.username} neither created nor found`);
+    return [again.data, false] as const;
+  }
+}
+
+export function electroContender(client: DynamoDBClient): Contender {
+  const users = electroUsers(client);
+  let version = 1;
+  let iteration = 0;
+  return {
+    name: 'ElectroDB',
+    version: packageVersion('electrodb'),
+    notes: {
+      get: 'get({ username }).go({ consistent: true }): GetItem',
+      create: 'create(input).go(): PutItem attribute_not_exists(pk) AND attribute_not_exists(sk)',
+      update: 'patch().set({ email, age }).add({ version: 1 }).where(version = v).go(): UpdateItem',
+      query: 'query.all({}).go({ limit: 25 }): Query on gsi1',
+      getOrCreate: 'get().go() (found: 1 request); when missing, create().go(): 2 requests',
+    },
+    pageKey: ['pk', 'sk', 'gsi1pk', 'gsi1sk'],
+    create: (data) => users.create(electroInput(data)).go(),
+    operations: async () => ({
+      get: () => users.get({ username: SUBJECT.username }).go({ consistent: true }),
+      create: () => users.create(electroInput(SUBJECT)).go(),
+      update: () => {
+        const expected = version++;
+        return users
+          .patch({ username: SUBJECT.username })
+          .set(changeOf((iteration += 1)))
+          .add({ version: 1 })
+          .where((attributes, { eq }) => eq(attributes.version, expected))
+          .go();
+      },
+      query: () => users.query.all({}).go({ limit: 25 }),
+      getOrCreate: () => electroGetOrCreate(users, SUBJECT),
+    }),
+    listAll: async () => (await users.query.all({}).go({ pages: 'all' })).data,
+  };
+}

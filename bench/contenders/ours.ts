@@ -1,0 +1,79 @@
+import 'reflect-metadata';
+import { IsEmail, IsInt, Min } from 'class-validator';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { BaseEntity, EntityManager, Field, StrId, Table } from '../../src';
+import type { Repository } from '../../src';
+import { changeOf, SUBJECT, USER_TYPE } from '../fixture';
+import type { UserData } from '../fixture';
+import { libraryVersion } from '../paths';
+import type { Contender } from './types';
+
+export class Address {
+  @Field() street!: string;
+  @Field() city!: string;
+  @Field() zip!: string;
+}
+
+/**
+ * The benchmark entity, validated by class-validator as users run it. Its constraints are the ones
+ * every peer checks with its own validation hooks (email is an email, age an integer >= 0), so all
+ * libraries validate the same things; field types are checked by each library's own marshalling.
+ */
+@Table(USER_TYPE)
+export class User extends BaseEntity {
+  @StrId() username!: string;
+  @Field() @IsEmail() email!: string;
+  @Field() activatedOn: Date = new Date();
+  @Field() @IsInt() @Min(0) age!: number;
+  @Field({ type: () => String }) tags: string[] = [];
+  @Field() address!: Address;
+  @Field() admin = false;
+}
+
+export const OURS_TABLE = 'bench';
+
+/** `repository.update(strId, patch)` (one UpdateItem) once it exists; until then, save() of a loaded entity. */
+type PartialUpdate = (strId: string, patch: { email: string; age: number }) => Promise<unknown>;
+
+export function partialUpdateOf(users: Repository<User>): PartialUpdate | undefined {
+  const update = (users as unknown as { update?: PartialUpdate }).update;
+  return typeof update === 'function' ? update.bind(users) : undefined;
+}
+
+export function oursContender(client: DynamoDBClient): Contender {
+  const users = new EntityManager({ client, tableName: OURS_TABLE }).getRepository(User);
+  const partialUpdate = partialUpdateOf(users);
+  let iteration = 0;
+  return {
+    name: 'dynamo-single-table',
+    version: `dynamo-single-table ${libraryVersion()} (src)`,
+    notes: {
+      get: 'repository.getByStr: GetItem (consistent), hydrate a User instance',
+      create: 'repository.create(plain): build, class-validator, PutItem attribute_not_exists(#pk)',
+      update: partialUpdate
+        ? 'repository.update(strId, patch): validates the patched fields, one UpdateItem (write-id guard, ReturnValues ALL_NEW: returns the updated User)'
+        : 'no partial update yet: change 2 fields of a loaded User, save(): validate + full PutItem guarded by version+uid',
+      query: 'repository.query({ limit: 25 }).toArray(): Query on the type index (Limit 26), 25 User instances',
+      getOrCreate: 'repository.getOrCreate: build, validate, conditional PutItem; existing item from the error (ALL_OLD): 1 request',
+    },
+    pageKey: ['PK', 'SK', '_type', 'uid'],
+    create: (data: UserData) => users.create(data),
+    operations: async () => {
+      const loaded = await users.getByStr(SUBJECT.username);
+      const save = (): Promise<unknown> => {
+        const change = changeOf((iteration += 1));
+        loaded.email = change.email;
+        loaded.age = change.age;
+        return users.save(loaded);
+      };
+      return {
+        get: () => users.getByStr(SUBJECT.username),
+        create: () => users.create(SUBJECT),
+        update: partialUpdate ? () => partialUpdate(SUBJECT.username, changeOf((iteration += 1))) : save,
+        query: () => users.query({ limit: 25 }).toArray(),
+        getOrCreate: () => users.getOrCreate(SUBJECT),
+      };
+    },
+    listAll: () => users.query().toArray(),
+  };
+}

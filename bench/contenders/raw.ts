@@ -1,0 +1,133 @@
+import { randomUUID } from 'node:crypto';
+import {
+  ConditionalCheckFailedException,
+  GetItemCommand,
+  PutItemCommand,
+  QueryCommand,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import type { AttributeValue, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { changeOf, SUBJECT, USER_TYPE } from '../fixture';
+import type { UserData } from '../fixture';
+import { packageVersion } from './types';
+import type { Contender } from './types';
+
+type Item = Record<string, AttributeValue>;
+
+/** Same table layout as dynamo-single-table, so both send requests of the same size. */
+export const RAW_TABLE = 'bench';
+const TYPE_INDEX = 'type-uid-index';
+
+const keyOf = (username: string): Item => ({ PK: { S: `${USER_TYPE}#${username}` }, SK: { S: USER_TYPE } });
+
+function toItem(data: UserData, uid: string, version: number): Item {
+  const { PK, SK } = keyOf(data.username);
+  return { PK, SK, ...marshall({ _type: USER_TYPE, uid, version, ...data, activatedOn: data.activatedOn.toISOString() }) };
+}
+
+/** The hand-written reading side: unmarshall, and the one Date field back to a Date. */
+function fromItem(item: Item): Record<string, unknown> {
+  const user = unmarshall(item);
+  user.activatedOn = new Date(user.activatedOn as string);
+  return user;
+}
+
+/** The baseline: hand-written request parameters, util-dynamodb marshall/unmarshall, no validation. */
+export class RawSdk {
+  constructor(private readonly client: DynamoDBClient, private readonly table = RAW_TABLE) {}
+
+  async get(username: string): Promise<Record<string, unknown> | undefined> {
+    const output = await this.client.send(new GetItemCommand({ TableName: this.table, Key: keyOf(username), ConsistentRead: true }));
+    return output.Item && fromItem(output.Item);
+  }
+
+  async create(data: UserData): Promise<UserData> {
+    const Item = toItem(data, randomUUID(), 1);
+    await this.client.send(new PutItemCommand({ TableName: this.table, Item, ConditionExpression: 'attribute_not_exists(PK)' }));
+    return data;
+  }
+
+  /** Conditional put that returns the existing item on the error (ALL_OLD): one request either way. */
+  async getOrCreate(data: UserData): Promise<[Record<string, unknown>, boolean]> {
+    const Item = toItem(data, randomUUID(), 1);
+    try {
+      await this.client.send(
+        new PutItemCommand({
+          TableName: this.table,
+          Item,
+          ConditionExpression: 'attribute_not_exists(PK)',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
+      return [data as unknown as Record<string, unknown>, true];
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException && error.Item) return [fromItem(error.Item), false];
+      throw error;
+    }
+  }
+
+  async update(username: string, change: { email: string; age: number }, version: number): Promise<void> {
+    await this.client.send(
+      new UpdateItemCommand({
+        TableName: this.table,
+        Key: keyOf(username),
+        UpdateExpression: 'SET #email = :email, #age = :age, #version = :next',
+        ConditionExpression: '#version = :version',
+        ExpressionAttributeNames: { '#email': 'email', '#age': 'age', '#version': 'version' },
+        ExpressionAttributeValues: marshall({ ':email': change.email, ':age': change.age, ':next': version + 1, ':version': version }),
+      }),
+    );
+  }
+
+  async query(limit: number | undefined, startKey?: Item): Promise<{ users: Record<string, unknown>[]; lastKey?: Item }> {
+    const output = await this.client.send(
+      new QueryCommand({
+        TableName: this.table,
+        IndexName: TYPE_INDEX,
+        KeyConditionExpression: '#type = :type',
+        ExpressionAttributeNames: { '#type': '_type' },
+        ExpressionAttributeValues: { ':type': { S: USER_TYPE } },
+        Limit: limit,
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    return { users: (output.Items ?? []).map(fromItem), lastKey: output.LastEvaluatedKey };
+  }
+}
+
+export function rawContender(client: DynamoDBClient): Contender {
+  const raw = new RawSdk(client);
+  let version = 1;
+  let iteration = 0;
+  return {
+    name: 'raw SDK',
+    version: packageVersion('@aws-sdk/client-dynamodb'),
+    notes: {
+      get: 'GetItem (consistent) + unmarshall',
+      create: 'PutItem attribute_not_exists(PK), marshall',
+      update: 'UpdateItem SET 2 fields + version, condition on version, no ReturnValues (returns nothing)',
+      query: 'Query on the type index, Limit 25, unmarshall each',
+      getOrCreate: 'PutItem attribute_not_exists + ReturnValuesOnConditionCheckFailure ALL_OLD: 1 request',
+    },
+    pageKey: ['PK', 'SK', '_type', 'uid'],
+    create: (data) => raw.create(data),
+    operations: async () => ({
+      get: () => raw.get(SUBJECT.username),
+      create: () => raw.create(SUBJECT),
+      update: () => raw.update(SUBJECT.username, changeOf((iteration += 1)), version++),
+      query: () => raw.query(25),
+      getOrCreate: () => raw.getOrCreate(SUBJECT),
+    }),
+    listAll: async () => {
+      const all: Record<string, unknown>[] = [];
+      let startKey: Item | undefined;
+      do {
+        const page = await raw.query(undefined, startKey);
+        for (const user of page.users) all.push(user);
+        startKey = page.lastKey;
+      } while (startKey);
+      return all;
+    },
+  };
+}

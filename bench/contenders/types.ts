@@ -1,0 +1,38 @@
+import type { UserData } from '../fixture';
+
+/** The operations of the overhead benchmark, in report order. */
+export const OPERATIONS = ['get', 'create', 'update', 'query', 'getOrCreate'] as const;
+export type Operation = (typeof OPERATIONS)[number];
+
+export const OPERATION_TITLES: Readonly<Record<Operation, string>> = {
+  get: 'get by id',
+  create: 'create (conditional put)',
+  update: 'update 2 fields',
+  query: 'query, 25 items',
+  getOrCreate: 'getOrCreate, existing',
+};
+
+/** One library under test, wired to a client whose requests never leave the process. */
+export interface Contender {
+  readonly name: string;
+  /** Package and version, for the report. */
+  readonly version: string;
+  /** What each measured operation does with this library (requests, options), for the report. */
+  readonly notes: Readonly<Record<Operation, string>>;
+  /** Attribute names that make up a LastEvaluatedKey of the listing used by `listAll`. */
+  readonly pageKey: readonly string[];
+  /** Writes one user the library's way; used once to capture the library's own item layout. */
+  create(data: UserData): Promise<unknown>;
+  /**
+   * The measured calls. May do setup through the canned handler first (e.g. load the entity that
+   * `update` changes): the harness answers GetItem with the subject's item while this runs.
+   */
+  operations(): Promise<Record<Operation, () => Promise<unknown>>>;
+  /** Every user of a paged listing, fully loaded (memory phase). */
+  listAll(): Promise<unknown[]>;
+}
+
+export function packageVersion(name: string): string {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return `${name} ${(require(`${name}/package.json`) as { version: string }).version}`;
+}

@@ -1,0 +1,152 @@
+import { performance } from 'node:perf_hooks';
+import type { CannedHttpHandler, Responder } from './canned-http';
+import { OPERATIONS } from './contenders/types';
+import type { Operation } from './contenders/types';
+import type { Entrant } from './lineup';
+import { responderFor } from './scenarios';
+import { median, quantile, rotate, round0, round2 } from './stats';
+
+/** Every user's email is at this domain, so counting it counts the users in a result. */
+const SUBJECT_DOMAIN = '@example.com';
+
+export interface OverheadSettings {
+  readonly rounds: number;
+  /** Time each contender x operation runs per round. */
+  readonly sliceMs: number;
+  /** Untimed run of every cell before round 1 (JIT warm-up). */
+  readonly warmupMs: number;
+}
+
+export interface OverheadCell {
+  readonly contender: string;
+  readonly operation: Operation;
+  /** Requests sent by one call, in order (recorded once before timing). */
+  readonly requests: string[];
+  /** Calls per second of this process's CPU time (user + system), median over rounds. */
+  readonly medianOpsPerSec: number;
+  /** Median over rounds of (this cell's ops per CPU second / the raw SDK's in the same round). */
+  readonly medianRatio: number;
+  readonly ratioP25: number;
+  readonly ratioP75: number;
+  readonly opsPerSecByRound: number[];
+  /** The same by wall-clock time, which includes whatever other processes took from this one. */
+  readonly wallMedianOpsPerSec: number;
+  readonly wallMedianRatio: number;
+}
+
+/** Throughput of one time slice, by CPU time and by wall-clock time. */
+interface Rate {
+  readonly cpu: number;
+  readonly wall: number;
+}
+
+interface Cell {
+  readonly contender: string;
+  readonly operation: Operation;
+  readonly run: () => Promise<unknown>;
+  readonly responder: Responder;
+  readonly rates: Rate[];
+  requests: string[];
+}
+
+/**
+ * Runs one cell for `ms` of wall-clock time. CPU time is the primary measure: this machine is shared,
+ * and time other processes take from this one would otherwise count against whichever cell was running.
+ */
+async function timeSlice(handler: CannedHttpHandler, cell: Cell, ms: number): Promise<Rate> {
+  handler.responder = cell.responder;
+  const cpuBefore = process.cpuUsage();
+  const started = performance.now();
+  const deadline = started + ms;
+  let calls = 0;
+  let now = started;
+  do {
+    await cell.run();
+    calls += 1;
+    now = performance.now();
+  } while (now < deadline);
+  const cpu = process.cpuUsage(cpuBefore);
+  return { cpu: (calls * 1e6) / (cpu.user + cpu.system), wall: (calls * 1000) / (now - started) };
+}
+
+async function buildCells(handler: CannedHttpHandler, entrants: readonly Entrant[]): Promise<Cell[][]> {
+  const byContender: Cell[][] = [];
+  for (const { contender, samples } of entrants) {
+    handler.responder = responderFor('get', samples); // setup may load the entity it updates
+    const operations = await contender.operations();
+    byContender.push(
+      OPERATIONS.map((operation) => ({
+        contender: contender.name,
+        operation,
+        run: operations[operation],
+        responder: responderFor(operation, samples),
+        rates: [],
+        requests: [],
+      })),
+    );
+  }
+  // One recorded call per cell: proves every scenario works and gives the requests per call.
+  for (const cell of byContender.flat()) {
+    handler.responder = cell.responder;
+    let result: unknown;
+    cell.requests = await handler.record(async () => {
+      result = await cell.run();
+    });
+    checkResult(cell, result);
+  }
+  return byContender;
+}
+
+/** Reads must really return the users (25 for the query): a library silently dropping items would win. */
+function checkResult(cell: Cell, result: unknown): void {
+  const expected = cell.operation === 'query' ? 25 : cell.operation === 'get' || cell.operation === 'getOrCreate' ? 1 : 0;
+  const found = JSON.stringify(result ?? null).split(SUBJECT_DOMAIN).length - 1;
+  if (found < expected) throw new Error(`${cell.contender} ${cell.operation} returned ${found} users, expected ${expected}`);
+}
+
+/**
+ * Interleaved rounds in one process: every round runs every contender x operation for one time slice,
+ * with the order of operations and of contenders rotated each round, so drift in machine speed (noisy
+ * neighbours, thermal, GC state) hits all contenders alike. Ratios are taken within a round.
+ */
+export async function runOverhead(
+  handler: CannedHttpHandler,
+  entrants: readonly Entrant[],
+  settings: OverheadSettings,
+  log: (line: string) => void,
+): Promise<OverheadCell[]> {
+  const cells = await buildCells(handler, entrants);
+  for (const cell of cells.flat()) await timeSlice(handler, cell, settings.warmupMs);
+  for (let round = 0; round < settings.rounds; round += 1) {
+    for (const operationIndex of rotate([...OPERATIONS.keys()], round)) {
+      for (const contenderCells of rotate(cells, round)) {
+        const cell = contenderCells[operationIndex] as Cell;
+        cell.rates.push(await timeSlice(handler, cell, settings.sliceMs));
+      }
+    }
+    log(`  round ${round + 1}/${settings.rounds} done`);
+  }
+  return summarise(cells);
+}
+
+function summarise(cells: Cell[][]): OverheadCell[] {
+  const reference = cells[0] as Cell[]; // the raw SDK
+  return cells.flat().map((cell) => {
+    const raw = reference[OPERATIONS.indexOf(cell.operation)] as Cell;
+    const cpu = cell.rates.map((rate) => rate.cpu);
+    const ratios = cell.rates.map((rate, round) => rate.cpu / (raw.rates[round] as Rate).cpu);
+    const wallRatios = cell.rates.map((rate, round) => rate.wall / (raw.rates[round] as Rate).wall);
+    return {
+      contender: cell.contender,
+      operation: cell.operation,
+      requests: cell.requests,
+      medianOpsPerSec: round0(median(cpu)),
+      medianRatio: round2(median(ratios)),
+      ratioP25: round2(quantile(ratios, 0.25)),
+      ratioP75: round2(quantile(ratios, 0.75)),
+      opsPerSecByRound: cpu.map(round0),
+      wallMedianOpsPerSec: round0(median(cell.rates.map((rate) => rate.wall))),
+      wallMedianRatio: round2(median(wallRatios)),
+    };
+  });
+}
