@@ -115,3 +115,29 @@ describeEachEngine('@Unique fields', (engine) => {
     expect(await allItems(em())).toEqual(before);
   });
 });
+
+describeEachEngine('@Unique fields: partial updates', (engine) => {
+  const em = useEntityManager(engine);
+  const accounts = () => em().getRepository(Account);
+
+  testWhen((c) => c.transactions, 'needs TransactWriteItems', 'update() of a missing entity is EntityNotFoundError; a taken value is UniqueConstraintError', async () => {
+    await expect(accounts().update('pu-none', { email: 'x@example.com' })).rejects.toBeInstanceOf(EntityNotFoundError);
+    await accounts().create({ handle: 'pu-a', email: 'a@example.com' });
+    await accounts().create({ handle: 'pu-b', email: 'b@example.com' });
+    await expect(accounts().update('pu-b', { email: 'a@example.com' })).rejects.toBeInstanceOf(UniqueConstraintError);
+    await expect(accounts().update('pu-b', { email: 'c@example.com' }, { expectedVersion: 7 })).rejects.toBeInstanceOf(VersionConflictError);
+    expect((await accounts().getByStr('pu-b')).email).toBe('b@example.com');
+  });
+
+  testWhen((c) => c.transactions, 'needs TransactWriteItems', 'concurrent unique updates without expectedVersion all land, the last value owns the guard', async () => {
+    await accounts().create({ handle: 'pu-race', email: 'r0@example.com' });
+    await Promise.all([1, 2, 3].map((i) => accounts().update('pu-race', { email: `r${i}@example.com` })));
+    const stored = await accounts().getByStr('pu-race');
+    expect(stored.version).toBe(4);
+    expect((await accounts().getByUnique('email', stored.email)).handle).toBe('pu-race');
+    for (const i of [0, 1, 2, 3]) {
+      const owner = await accounts().findByUnique('email', `r${i}@example.com`);
+      expect(owner === undefined || `r${i}@example.com` === stored.email).toBe(true);
+    }
+  });
+});

@@ -5,6 +5,7 @@ import type { EntityIdentity, EntityMapper } from '../marshalling/entity-mapper'
 import { ATTR } from '../metadata/attributes';
 import type { ExpectedIdentity } from '../operations/entity-commands';
 import { claimGuardEntry, createEntry, deleteEntry, releaseGuardEntry, replaceEntry } from '../operations/transaction-commands';
+import type { AttributeChange } from '../expressions';
 import type { TransactionEntry } from './transaction-runner';
 
 type Item = Record<string, AttributeValue>;
@@ -165,4 +166,17 @@ export function unchangedStrId<T extends object>(mapper: EntityMapper<T>, entity
     );
   }
   return strId;
+}
+
+/**
+ * The unique values after a partial update: a set field takes its stored text (a string as is, a
+ * number as DynamoDB's N text, as guards key it), a removed or nulled one is unconstrained.
+ */
+export function uniquesAfterChanges(before: Uniques, changes: readonly AttributeChange[]): Record<string, string | undefined> {
+  const after = { ...before };
+  for (const change of changes) {
+    if (!(change.attribute in after) || change.kind === 'increment') continue;
+    after[change.attribute] = change.kind === 'set' ? (change.value.S ?? change.value.N) : undefined;
+  }
+  return after;
 }

@@ -16,6 +16,7 @@ import {
   saveEntries,
   storedUniques,
   unchangedStrId,
+  uniquesAfterChanges,
 } from './entity-entries';
 import type { RepositoryContext } from './repository';
 import { runTransaction } from './transaction-runner';
@@ -75,8 +76,7 @@ export class Transaction {
       const entries: TransactionEntry[] = [{ ...base, request, operation: 'update', expectedVersion, writeId }];
       if (!current) return entries;
       const before = mapper.uniqueValuesOf(mapper.fromItem(current));
-      const after = { ...before };
-      for (const change of changes) if (change.attribute in after) after[change.attribute] = change.kind === 'set' ? (change.value.S ?? change.value.N) : undefined;
+      const after = uniquesAfterChanges(before, changes);
       return [...entries, ...guardChanges(this.context.tableName, mapper, strId, current[ATTR.uid]?.S as string, before, after)];
     });
   }

@@ -1,5 +1,5 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { VersionConflictError } from '../errors';
+import { EntityNotFoundError, VersionConflictError } from '../errors';
 import type { DynamoSingleTableError } from '../errors';
 import type { AttributeChange } from '../expressions';
 import { newWriteId } from '../keys';
@@ -7,7 +7,7 @@ import type { EntityMapper } from '../marshalling/entity-mapper';
 import { ATTR } from '../metadata/attributes';
 import type { ExpectedIdentity } from '../operations/entity-commands';
 import { updateEntry } from '../operations/transaction-commands';
-import { createEntries, deleteEntries, guardChanges, saveEntries, storedUniques } from './entity-entries';
+import { createEntries, deleteEntries, guardChanges, saveEntries, storedUniques, uniquesAfterChanges } from './entity-entries';
 import type { PreparedCreate } from './entity-entries';
 import type { RepositoryContext } from './repository';
 import { runExplainedTransaction } from './transaction-runner';
@@ -73,20 +73,29 @@ export class UniqueWriter<T extends object> {
     }
   }
 
-  /** A partial update that changes unique fields: read once, then update and move guards together. */
+  /**
+   * A partial update that changes unique fields: read the entity, then update it and move its guards
+   * in one transaction guarded by the version read. Without `expectedVersion` the caller asked for no
+   * particular version, so a write that slipped in between is retried on a fresh read.
+   */
   async update(strId: string, changes: AttributeChange[], expectedVersion: number | undefined): Promise<T> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await this.updateOnce(strId, changes, expectedVersion);
+      } catch (error) {
+        if (expectedVersion !== undefined || !(error instanceof VersionConflictError) || attempt >= RACE_ATTEMPTS) throw error;
+      }
+    }
+  }
+
+  private async updateOnce(strId: string, changes: AttributeChange[], expectedVersion: number | undefined): Promise<T> {
     const item = await this.fetchItem(strId);
-    const expected = item && { uid: item[ATTR.uid]?.S as string, version: Number(item[ATTR.version]?.N) };
-    if (!item || !expected || (expectedVersion !== undefined && expectedVersion !== expected.version)) {
-      throw new VersionConflictError(this.mapper.meta.className, strId, expectedVersion ?? 0, expected?.version ?? null);
+    if (!item) throw new EntityNotFoundError(this.mapper.meta.className, { [this.mapper.meta.strIdProperty]: strId });
+    const expected = { uid: item[ATTR.uid]?.S as string, version: Number(item[ATTR.version]?.N) };
+    if (expectedVersion !== undefined && expectedVersion !== expected.version) {
+      throw new VersionConflictError(this.mapper.meta.className, strId, expectedVersion, expected.version);
     }
-    const { uniques } = await storedUniques(this.mapper, undefined, strId, expected, async () => item);
-    const after = { ...uniques };
-    for (const change of changes) {
-      if (change.kind === 'increment' || !(change.attribute in after)) continue;
-      // The guarded text is the stored text: a string as is, a number as DynamoDB's N text.
-      after[change.attribute] = change.kind === 'set' ? (change.value.S ?? change.value.N) : undefined;
-    }
+    const before = this.mapper.uniqueValuesOf(this.mapper.fromItem(item));
     const writeId = newWriteId();
     const main: TransactionEntry = {
       entity: this.mapper.meta.className,
@@ -97,7 +106,7 @@ export class UniqueWriter<T extends object> {
       expectedVersion: expected.version,
       writeId,
     };
-    await this.commit([main, ...guardChanges(this.context.tableName, this.mapper, strId, expected.uid, uniques, after)]);
+    await this.commit([main, ...guardChanges(this.context.tableName, this.mapper, strId, expected.uid, before, uniquesAfterChanges(before, changes))]);
     return this.mapper.fromItem(applyChanges(item, changes, writeId));
   }
 
