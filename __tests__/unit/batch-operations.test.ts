@@ -149,6 +149,16 @@ describe('saveMany', () => {
     expect(run.sent).toEqual([]);
   });
 
+  it('says which input an invalid entity is, in each property path', async () => {
+    const { users } = batchSetup();
+    const error = (await users
+      .saveMany([{ username: 'a', email: 'a@example.com' }, { username: 'b', email: 'a@example.com' }, { username: 'c', email: 'nope', age: -1 }])
+      .catch((e: unknown) => e)) as EntityValidationError;
+    expect(error).toBeInstanceOf(EntityValidationError);
+    expect(error.violations.map((v) => v.property)).toEqual(['2.email', '2.age']);
+    expect(error.message).toMatch(/^User is invalid: 2\.email: email must be an email/);
+  });
+
   it('names the duplicated str ids', async () => {
     const { groups } = batchSetup();
     await expect(groups.saveMany([{ name: 'a' }, { name: 'b' }, { name: 'a' }])).rejects.toThrow(/same name: "a"/);

@@ -1,5 +1,11 @@
 import type { AttributeValue, WriteRequest } from '@aws-sdk/client-dynamodb';
-import { BatchDeleteIncompleteError, BatchGetIncompleteError, BatchSaveIncompleteError, InvalidArgumentError } from '../errors';
+import {
+  BatchDeleteIncompleteError,
+  BatchGetIncompleteError,
+  BatchSaveIncompleteError,
+  EntityValidationError,
+  InvalidArgumentError,
+} from '../errors';
 import { DEFAULT_BATCH_RETRY } from '../client/retry';
 import type { ResolvedBatchRetry } from '../client/retry';
 import { isUid, newUid, partitionKeyOf } from '../keys';
@@ -122,15 +128,13 @@ export class BatchOperations<T extends object> {
     const entries: Array<PutEntry<T>> = [];
     const seen = new Set<string>();
     const duplicates = new Set<string>();
-    for (const input of inputs) {
-      const entity = this.mapper.build(input);
-      await this.mapper.validate(entity);
-      const strId = this.unchangedStrId(entity);
-      const identity = this.nextIdentity(entity);
-      const item = this.mapper.toItem(entity, identity);
-      if (seen.has(strId)) duplicates.add(strId);
-      seen.add(strId);
-      entries.push({ entity, identity, strId, keyId: keyIdOf(item), request: putRequest(item) });
+    for (const [index, input] of inputs.entries()) {
+      const entry = await this.preparePut(input).catch((error: unknown) => {
+        throw atIndex(error, index);
+      });
+      if (seen.has(entry.strId)) duplicates.add(entry.strId);
+      seen.add(entry.strId);
+      entries.push(entry);
     }
     if (duplicates.size > 0) {
       throw new InvalidArgumentError(
@@ -140,6 +144,15 @@ export class BatchOperations<T extends object> {
       );
     }
     return entries;
+  }
+
+  private async preparePut(input: unknown): Promise<PutEntry<T>> {
+    const entity = this.mapper.build(input);
+    await this.mapper.validate(entity);
+    const strId = this.unchangedStrId(entity);
+    const identity = this.nextIdentity(entity);
+    const item = this.mapper.toItem(entity, identity);
+    return { entity, identity, strId, keyId: keyIdOf(item), request: putRequest(item) };
   }
 
   /** `(current version ?? 0) + 1`: an unconditional put still keeps the version counting up. */
@@ -209,4 +222,11 @@ function keyIdOfRequest(request: WriteRequest): string {
 function describeValue(value: unknown): string {
   if (value === null || typeof value !== 'object') return typeof value === 'string' ? JSON.stringify(value) : String(value);
   return Array.isArray(value) ? 'an array' : `a ${value.constructor?.name ?? 'plain object'}`;
+}
+
+/** A validation error of the `index`-th input, with that position in each property path (`3.email`). */
+function atIndex(error: unknown, index: number): unknown {
+  if (!(error instanceof EntityValidationError)) return error;
+  const violations = error.violations.map((v) => ({ ...v, property: v.property === '' ? String(index) : `${index}.${v.property}` }));
+  return new EntityValidationError(error.entity ?? 'entity', violations);
 }
