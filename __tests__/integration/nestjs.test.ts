@@ -165,6 +165,25 @@ describeEachEngine('NestJS module', (engine) => {
     expect(() => moduleRef.get(getEntityManagerToken(), { strict: false })).toThrow();
   });
 
+  it('two forRoot calls with one connection name refuse to start instead of shadowing each other', async () => {
+    const moduleRef = await open({
+      imports: [
+        DynamoSingleTableModule.forRoot({ client: engine().client, tableName: engine().tableName('dup-a') }),
+        DynamoSingleTableModule.forRoot({ client: engine().client, tableName: engine().tableName('dup-b') }),
+      ],
+    });
+    const error = await moduleRef.init().catch((e: unknown) => e);
+    expect(isDynamoSingleTableError(error, 'INVALID_ARGUMENT')).toBe(true);
+    expect((error as Error).message).toMatch(/forRoot was called 2 times for connection "default"/);
+    const distinct = await open({
+      imports: [
+        DynamoSingleTableModule.forRoot({ client: engine().client, tableName: engine().tableName('dup-c') }),
+        DynamoSingleTableModule.forRoot({ name: 'other', client: engine().client, tableName: engine().tableName('dup-d') }),
+      ],
+    });
+    await expect(distinct.init()).resolves.toBe(distinct);
+  });
+
   it('a test can override a repository provider by its token', async () => {
     const fakeUser = Object.assign(new User(), { username: 'fake', email: 'fake@example.com' });
     const fakeUsers = { getByStr: jest.fn(async () => fakeUser) };

@@ -1,5 +1,6 @@
 import { Global, Inject, Module } from '@nestjs/common';
-import type { DynamicModule, OnApplicationShutdown, Provider } from '@nestjs/common';
+import type { DynamicModule, OnApplicationShutdown, OnModuleInit, Provider } from '@nestjs/common';
+import { ModulesContainer } from '@nestjs/core';
 import { InvalidArgumentError } from '../errors';
 import { closeConnection, openConnection } from './connection';
 import type { DynamoSingleTableConnection } from './connection';
@@ -18,8 +19,11 @@ import { CONNECTION, DEFAULT_CONNECTION_NAME, MODULE_OPTIONS, getClientToken, ge
  */
 @Global()
 @Module({})
-export class DynamoSingleTableCoreModule implements OnApplicationShutdown {
-  constructor(@Inject(CONNECTION) private readonly connection: DynamoSingleTableConnection) {}
+export class DynamoSingleTableCoreModule implements OnModuleInit, OnApplicationShutdown {
+  constructor(
+    @Inject(CONNECTION) private readonly connection: DynamoSingleTableConnection,
+    private readonly modules: ModulesContainer,
+  ) {}
 
   static forRoot(options: DynamoSingleTableRootOptions): DynamicModule {
     const { name, ...connectionOptions } = options ?? ({} as DynamoSingleTableRootOptions);
@@ -51,6 +55,26 @@ export class DynamoSingleTableCoreModule implements OnApplicationShutdown {
       { provide: clientToken, useFactory: (c: DynamoSingleTableConnection) => c.client, inject: [CONNECTION] },
     ];
     return { module: DynamoSingleTableCoreModule, imports, providers, exports: [entityManagerToken, clientToken] };
+  }
+
+  /**
+   * Two `forRoot` calls with one name (a forgotten `name`, say) would export the same tokens, and Nest
+   * would silently let the last one win. Refuse to start instead, naming the connection. The check
+   * looks at this application's modules only, so separate apps and testing modules stay independent.
+   */
+  onModuleInit(): void {
+    const sameName = [...this.modules.values()].filter(
+      (module) =>
+        module.metatype === DynamoSingleTableCoreModule &&
+        (module.providers.get(CONNECTION)?.instance as DynamoSingleTableConnection | undefined)?.name === this.connection.name,
+    );
+    if (sameName.length > 1) {
+      closeConnection(this.connection);
+      throw new InvalidArgumentError(
+        `DynamoSingleTableModule.forRoot was called ${sameName.length} times for connection ${JSON.stringify(this.connection.name)}. ` +
+          'Give each connection its own name (forRoot({ name })) and pass it to forFeature and @InjectRepository.',
+      );
+    }
   }
 
   /**
