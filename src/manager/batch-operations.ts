@@ -22,6 +22,7 @@ import {
 } from '../operations/batch-commands';
 import type { RepositoryContext } from './repository';
 import { runBatch } from './batch-runner';
+import { unchangedStrId } from './entity-entries';
 
 type Item = Record<string, AttributeValue>;
 
@@ -149,7 +150,7 @@ export class BatchOperations<T extends object> {
   private async preparePut(input: unknown): Promise<PutEntry<T>> {
     const entity = this.mapper.build(input);
     await this.mapper.validate(entity);
-    const strId = this.unchangedStrId(entity);
+    const strId = unchangedStrId(this.mapper, entity);
     const identity = this.nextIdentity(entity);
     const item = this.mapper.toItem(entity, identity);
     return { entity, identity, strId, keyId: keyIdOf(item), request: putRequest(item) };
@@ -168,22 +169,8 @@ export class BatchOperations<T extends object> {
 
   private strIdToDelete(target: unknown): string {
     if (typeof target === 'string') return target;
-    if (target instanceof this.mapper.meta.target) return this.unchangedStrId(target as T);
+    if (target instanceof this.mapper.meta.target) return unchangedStrId(this.mapper, target as T);
     throw new InvalidArgumentError(`deleteMany() takes ${this.className} instances or str ids, got ${describeValue(target)}.`, this.className);
-  }
-
-  /** Like save(): a loaded entity whose str id was edited would otherwise be written (or deleted) under another key. */
-  private unchangedStrId(entity: T): string {
-    const strId = this.mapper.strIdOf(entity);
-    const stored = this.mapper.storedStrIdOf(entity);
-    if (stored !== undefined && stored !== strId) {
-      throw new InvalidArgumentError(
-        `${this.className}.${this.mapper.meta.strIdProperty} changed from ${JSON.stringify(stored)} to ${JSON.stringify(strId)}: ` +
-          'the str id is the primary key. Create a new entity with the new id and delete the old one.',
-        this.className,
-      );
-    }
-    return strId;
   }
 
   /** @Unique() fields are guarded by items written in the same transaction; batch writes have none. */

@@ -161,7 +161,7 @@ export function unchangedStrId<T extends object>(mapper: EntityMapper<T>, entity
     const { className, strIdProperty } = mapper.meta;
     throw new InvalidArgumentError(
       `${className}.${strIdProperty} changed from ${JSON.stringify(stored)} to ${JSON.stringify(strId)}: the str id is ` +
-        'the primary key and cannot be changed by save(). Use rename(entity, newId) to move the entity to a new id.',
+        'the primary key, so writing it would make a second entity. Use rename(entity, newId) to move the entity to a new id.',
       className,
     );
   }
