@@ -1,6 +1,5 @@
 import 'reflect-metadata';
-import { InvalidArgumentError } from '../../src/errors';
-import { decodeCursor, encodeCursor, isUid, maxStrIdBytes, newUid, partitionKeyOf, primaryKeyOf, strIdProblem } from '../../src/keys';
+import { isUid, maxStrIdBytes, newUid, partitionKeyOf, primaryKeyOf, strIdProblem } from '../../src/keys';
 import { getEntityMetadata } from '../../src/metadata';
 import { Field, StrId, Table } from '../../src/decorators';
 
@@ -78,28 +77,5 @@ describe('uid (UUIDv7)', () => {
     expect(isUid('01A212E1-F9CB-7000-8E3E-C64DA6114A1C')).toBe(false);
     expect(isUid('not-a-uuid')).toBe(false);
     expect(isUid(undefined)).toBe(false);
-  });
-});
-
-describe('cursors', () => {
-  it('round-trip the position of the last entity returned', () => {
-    const position = { strId: 'a#b😀', uid: newUid() };
-    expect(decodeCursor(encodeCursor(position), 'User', true)).toEqual(position);
-    expect(decodeCursor(encodeCursor({ strId: 'x' }), 'User', false)).toEqual({ strId: 'x' });
-  });
-
-  it.each([
-    ['empty', ''],
-    ['not base64 JSON', 'hello world'],
-    ['a number', 42],
-    ['JSON of the wrong shape', Buffer.from('{"a":1}').toString('base64url')],
-    ['an empty id', Buffer.from('["",""]').toString('base64url')],
-  ])('refuse %s with InvalidArgumentError', (_, cursor) => {
-    expect(() => decodeCursor(cursor, 'User', true)).toThrow(InvalidArgumentError);
-  });
-
-  it('refuse a scan cursor for a query and the reverse', () => {
-    expect(() => decodeCursor(encodeCursor({ strId: 'x' }), 'User', true)).toThrow(/another kind of listing/);
-    expect(() => decodeCursor(encodeCursor({ strId: 'x', uid: newUid() }), 'User', false)).toThrow(/another kind of listing/);
   });
 });

@@ -1,25 +1,96 @@
 import { InvalidArgumentError } from '../errors';
+import type { EntityMetadata } from '../metadata/types';
+import { strIdProblem } from './primary-key';
+import { isUid } from './uid';
 
 /** Where a listing stopped: the last entity returned. Opaque to callers (base64url JSON). */
 export interface CursorPosition {
   strId: string;
-  /** Present for index queries (the index sort key), absent for scans. */
+  /** Present for type-index queries (the index sort key), absent for scans. */
   uid?: string;
 }
 
-export function encodeCursor(position: CursorPosition): string {
-  const payload = position.uid === undefined ? [position.strId] : [position.strId, position.uid];
+/**
+ * One value a cursor carries: where it goes in the position, and why a decoded value cannot be used.
+ * Every value is checked exactly as the library checks that value elsewhere, because a cursor is
+ * client input: it becomes an ExclusiveStartKey, and a value DynamoDB refuses would come back as a
+ * request failure (a 500 in an API) instead of the client's error.
+ */
+interface CursorField {
+  key: keyof CursorPosition;
+  problem(meta: EntityMetadata, value: string): string | undefined;
+}
+
+const STR_ID: CursorField = {
+  key: 'strId',
+  problem: (meta, value) => {
+    const problem = strIdProblem(meta, value);
+    return problem === undefined ? undefined : `its ${problem}`;
+  },
+};
+const UID: CursorField = {
+  key: 'uid',
+  problem: (meta, value) => (isUid(value) ? undefined : `its uid is not a lower-case UUID (the sort key of ${meta.className}'s type index)`),
+};
+
+/** What a kind of listing's cursor holds: the method that lists, and the values in encoded order. */
+interface CursorLayout {
+  listing: string;
+  fields: readonly CursorField[];
+}
+
+/**
+ * Every kind of cursor. This is the one place a new listing declares its cursor: a query of another
+ * index adds its kind here with that index's key values and their checks; encoding and decoding follow.
+ */
+const CURSOR_LAYOUTS = {
+  /** The type index, resumed after (strId, uid). */
+  typeIndex: { listing: 'query()', fields: [STR_ID, UID] },
+  /** The table, resumed after the primary key. */
+  scan: { listing: 'scan()', fields: [STR_ID] },
+} as const satisfies Record<string, CursorLayout>;
+
+export type CursorKind = keyof typeof CURSOR_LAYOUTS;
+
+/**
+ * Longer than any cursor this library makes: a str id of at most 2,048 UTF-8 bytes takes at most 6
+ * JSON characters per byte (`\u0001`), plus a uid, times 4/3 for base64url. Only a bound on the work
+ * of parsing; the values themselves are checked one by one.
+ */
+const MAX_CURSOR_LENGTH = 24 * 1024;
+
+export function encodeCursor(kind: CursorKind, position: CursorPosition): string {
+  const payload = CURSOR_LAYOUTS[kind].fields.map((field) => position[field.key]);
   return Buffer.from(JSON.stringify(payload), 'utf8').toString('base64url');
 }
 
-/** Parses a cursor made by `encodeCursor`; anything else is an `InvalidArgumentError`, before any request. */
-export function decodeCursor(cursor: unknown, entity: string, needsUid: boolean): CursorPosition {
+/**
+ * Parses a cursor made by `encodeCursor(kind, …)` for this entity type. Anything else, including a
+ * well-formed cursor whose values could not be keys of this type, is an `InvalidArgumentError`,
+ * before any request.
+ */
+export function decodeCursor(cursor: unknown, meta: EntityMetadata, kind: CursorKind): CursorPosition {
+  const layout: CursorLayout = CURSOR_LAYOUTS[kind];
   const invalid = (why: string) =>
     new InvalidArgumentError(
-      `Invalid cursor for ${entity}: ${why}. Pass back a cursor returned by the same kind of listing (query or scan).`,
-      entity,
+      `Invalid cursor for ${meta.className}: ${why}. Pass back the cursor a ${layout.listing} of ${meta.className} returned, unchanged.`,
+      meta.className,
     );
-  if (typeof cursor !== 'string' || cursor.length === 0 || cursor.length > 8192) throw invalid('not a cursor string');
+  const values = parsePayload(cursor, invalid);
+  if (values.length !== layout.fields.length) throw invalid('it belongs to another kind of listing');
+  const position: Partial<CursorPosition> = {};
+  for (const [index, field] of layout.fields.entries()) {
+    const value = values[index] as string;
+    const problem = field.problem(meta, value);
+    if (problem !== undefined) throw invalid(problem);
+    position[field.key] = value;
+  }
+  return position as CursorPosition;
+}
+
+/** The cursor's values: a JSON array of non-empty strings, base64url-encoded. */
+function parsePayload(cursor: unknown, invalid: (why: string) => Error): string[] {
+  if (typeof cursor !== 'string' || cursor.length === 0 || cursor.length > MAX_CURSOR_LENGTH) throw invalid('not a cursor string');
   let payload: unknown;
   try {
     payload = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
@@ -29,7 +100,5 @@ export function decodeCursor(cursor: unknown, entity: string, needsUid: boolean)
   if (!Array.isArray(payload) || !payload.every((part) => typeof part === 'string' && part.length > 0)) {
     throw invalid('malformed');
   }
-  const [strId, uid] = payload as string[];
-  if (payload.length !== (needsUid ? 2 : 1) || strId === undefined) throw invalid('it belongs to another kind of listing');
-  return uid === undefined ? { strId } : { strId, uid };
+  return payload as string[];
 }

@@ -41,7 +41,7 @@ export class EntityLister<T extends object> {
     const { typeName, className } = this.metadata;
     const limit = checkLimit(options.limit, className);
     const descending = checkOrder(options.order, className);
-    const position = options.cursor === undefined ? undefined : decodeCursor(options.cursor, className, true);
+    const position = options.cursor === undefined ? undefined : decodeCursor(options.cursor, this.metadata, 'typeIndex');
     const startKey = position && { ...primaryKeyOf(this.metadata, position.strId), [ATTR.type]: { S: typeName }, [ATTR.uid]: { S: position.uid as string } };
     const source = {
       fetch: async (from: ItemKey | undefined, pageLimit: number | undefined) => {
@@ -49,7 +49,7 @@ export class EntityLister<T extends object> {
         const output = await this.context.executor.send('Query', input, className);
         return { items: output.Items ?? [], lastKey: output.LastEvaluatedKey };
       },
-      cursorAfter: (item: Item) => encodeCursor({ strId: this.strIdOfItem(item), uid: item[ATTR.uid]?.S as string }),
+      cursorAfter: (item: Item) => encodeCursor('typeIndex', { strId: this.strIdOfItem(item), uid: item[ATTR.uid]?.S as string }),
     };
     return new EntityIterable(source, (item) => this.mapper.fromItem(item), startKey, limit);
   }
@@ -61,14 +61,14 @@ export class EntityLister<T extends object> {
   scan(options: ListOptions = {}): EntityIterable<T> {
     const { className } = this.metadata;
     const limit = checkLimit(options.limit, className);
-    const position = options.cursor === undefined ? undefined : decodeCursor(options.cursor, className, false);
+    const position = options.cursor === undefined ? undefined : decodeCursor(options.cursor, this.metadata, 'scan');
     const source = {
       fetch: async (from: ItemKey | undefined) => {
         const input = scanTypeInput(this.context.tableName, this.metadata.typeName, from);
         const output = await this.context.executor.send('Scan', input, className);
         return { items: output.Items ?? [], lastKey: output.LastEvaluatedKey };
       },
-      cursorAfter: (item: Item) => encodeCursor({ strId: this.strIdOfItem(item) }),
+      cursorAfter: (item: Item) => encodeCursor('scan', { strId: this.strIdOfItem(item) }),
     };
     const startKey = position && primaryKeyOf(this.metadata, position.strId);
     return new EntityIterable(source, (item) => this.mapper.fromItem(item), startKey, limit);
