@@ -23,21 +23,61 @@ describe('update expressions', () => {
     const { expression, attributes } = buildConditionExpression([
       { kind: 'exists', attribute: 'PK' },
       { kind: 'equals', attribute: 'version', value: { N: '3' } },
-      { kind: 'absentOrNot', attribute: '_writeId', value: { S: 'w' } },
+      { kind: 'sameAs', attribute: 'email', stored: { S: 'a@b.co' } },
+      { kind: 'sameAs', attribute: 'badge', stored: undefined },
+      { kind: 'sameAs', attribute: 'nick', stored: { NULL: true } },
     ]);
-    expect(expression).toBe('attribute_exists(#c0) AND #c1 = :c0 AND (attribute_not_exists(#c2) OR #c2 <> :c1)');
-    expect(Object.keys(attributes.values)).toEqual([':c0', ':c1']);
+    expect(expression).toBe(
+      'attribute_exists(#c0) AND #c1 = :c0 AND #c2 = :c1 AND attribute_not_exists(#c3) AND attribute_type(#c4, :c2)',
+    );
+    expect(attributes.values).toEqual({ ':c0': { N: '3' }, ':c1': { S: 'a@b.co' }, ':c2': { S: 'NULL' } });
+  });
+
+  it('"not applied yet" looks for the write id in every slot of the write history', () => {
+    const { expression, attributes } = buildConditionExpression([{ kind: 'writeNotRecorded', writeId: 'w' }]);
+    expect(expression).toBe('NOT (#c0 = :c0 OR #c1 = :c0 OR #c2 = :c0 OR #c3 = :c0 OR #c4 = :c0 OR #c5 = :c0 OR #c6 = :c0 OR #c7 = :c0)');
+    expect(Object.values(attributes.names)).toEqual(['_writeId', '_w1', '_w2', '_w3', '_w4', '_w5', '_w6', '_w7']);
+    expect(attributes.values).toEqual({ ':c0': { S: 'w' } });
+  });
+
+  it('recording a write shifts the history oldest slot first, so engines applying SETs in order agree', () => {
+    const { expression, attributes } = buildUpdateExpression([], 'w');
+    expect(expression).toBe(
+      'SET #u7 = if_not_exists(#u6, :u0), #u6 = if_not_exists(#u5, :u0), #u5 = if_not_exists(#u4, :u0), ' +
+        '#u4 = if_not_exists(#u3, :u0), #u3 = if_not_exists(#u2, :u0), #u2 = if_not_exists(#u1, :u0), ' +
+        '#u1 = if_not_exists(#u0, :u0), #u0 = :u1',
+    );
+    expect(attributes.names['#u0']).toBe('_writeId');
+    expect(attributes.names['#u7']).toBe('_w7');
+    expect(attributes.values).toEqual({ ':u0': { S: '' }, ':u1': { S: 'w' } });
   });
 
   it('an entity update bumps the version, records the write id and only applies once', () => {
     const input = updateItemInput('t', key, { changes: [{ kind: 'set', attribute: 'age', value: { N: '5' } }], writeId: 'w1', expectedVersion: 4 });
+    const history = ['_writeId', '_w1', '_w2', '_w3', '_w4', '_w5', '_w6', '_w7'];
+    const shift = [7, 6, 5, 4, 3, 2].map((i) => `#u${i + 2} = if_not_exists(#u${i + 1}, :u3)`).join(', ');
     expect(input).toEqual({
       TableName: 't',
       Key: key,
-      UpdateExpression: 'SET #u0 = :u0, #u1 = if_not_exists(#u1, :u1) + :u2, #u2 = :u3',
-      ConditionExpression: 'attribute_exists(#c0) AND #c1 = :c0 AND (attribute_not_exists(#c2) OR #c2 <> :c1)',
-      ExpressionAttributeNames: { '#u0': 'age', '#u1': 'version', '#u2': '_writeId', '#c0': 'PK', '#c1': 'version', '#c2': '_writeId' },
-      ExpressionAttributeValues: { ':u0': { N: '5' }, ':u1': { N: '0' }, ':u2': { N: '1' }, ':u3': { S: 'w1' }, ':c0': { N: '4' }, ':c1': { S: 'w1' } },
+      UpdateExpression: `SET #u0 = :u0, #u1 = if_not_exists(#u1, :u1) + :u2, ${shift}, #u3 = if_not_exists(#u2, :u3), #u2 = :u4`,
+      ConditionExpression: 'attribute_exists(#c0) AND #c1 = :c0 AND NOT (' + history.map((_, i) => `#c${i + 2} = :c1`).join(' OR ') + ')',
+      ExpressionAttributeNames: {
+        '#u0': 'age',
+        '#u1': 'version',
+        ...Object.fromEntries(history.map((name, i) => [`#u${i + 2}`, name])),
+        '#c0': 'PK',
+        '#c1': 'version',
+        ...Object.fromEntries(history.map((name, i) => [`#c${i + 2}`, name])),
+      },
+      ExpressionAttributeValues: {
+        ':u0': { N: '5' },
+        ':u1': { N: '0' },
+        ':u2': { N: '1' },
+        ':u3': { S: '' },
+        ':u4': { S: 'w1' },
+        ':c0': { N: '4' },
+        ':c1': { S: 'w1' },
+      },
       ReturnValues: 'ALL_NEW',
       ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
     });

@@ -1,4 +1,5 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { WRITE_HISTORY } from '../metadata/attributes';
 import { ExpressionAttributes } from './expression-attributes';
 
 /** One change of an UpdateItem: set a value, remove the attribute, or add to a number atomically. */
@@ -7,8 +8,18 @@ export type AttributeChange =
   | { kind: 'remove'; attribute: string }
   | { kind: 'increment'; attribute: string; by: AttributeValue };
 
-/** `SET a = :v, n = if_not_exists(n, :zero) + :by REMOVE b`, with its placeholders. */
-export function buildUpdateExpression(changes: readonly AttributeChange[]): { expression: string; attributes: ExpressionAttributes } {
+/** A history slot not filled yet: an empty string, which no write id is. */
+const NO_WRITE: AttributeValue = { S: '' };
+
+/**
+ * `SET a = :v, n = if_not_exists(n, :zero) + :by REMOVE b`, with its placeholders. With `writeId`,
+ * the write is recorded too: it becomes the newest id of WRITE_HISTORY and every older slot takes its
+ * neighbour's value (the right-hand sides read the item as it was before this update).
+ */
+export function buildUpdateExpression(
+  changes: readonly AttributeChange[],
+  writeId?: string,
+): { expression: string; attributes: ExpressionAttributes } {
   const attributes = new ExpressionAttributes('u');
   const sets: string[] = [];
   const removes: string[] = [];
@@ -18,8 +29,17 @@ export function buildUpdateExpression(changes: readonly AttributeChange[]): { ex
     else if (change.kind === 'remove') removes.push(name);
     else sets.push(`${name} = if_not_exists(${name}, ${attributes.value({ N: '0' })}) + ${attributes.value(change.by)}`);
   }
+  if (writeId !== undefined) recordWrite(attributes, sets, writeId);
   const clauses = [sets.length > 0 ? `SET ${sets.join(', ')}` : '', removes.length > 0 ? `REMOVE ${removes.join(', ')}` : ''];
   return { expression: clauses.filter(Boolean).join(' '), attributes };
+}
+
+/** Oldest slot first, so the shift is right also on an engine that applies SET actions one by one. */
+function recordWrite(attributes: ExpressionAttributes, sets: string[], writeId: string): void {
+  const names = WRITE_HISTORY.map((attribute) => attributes.name(attribute));
+  const none = attributes.value(NO_WRITE);
+  for (let i = names.length - 1; i > 0; i -= 1) sets.push(`${names[i]} = if_not_exists(${names[i - 1]}, ${none})`);
+  sets.push(`${names[0]} = ${attributes.value({ S: writeId })}`);
 }
 
 /** A condition on the stored item, ANDed together. */
@@ -27,23 +47,39 @@ export type Condition =
   | { kind: 'exists'; attribute: string }
   | { kind: 'notExists'; attribute: string }
   | { kind: 'equals'; attribute: string; value: AttributeValue }
-  /** True when the attribute is absent or differs: "this write id was not applied yet". */
-  | { kind: 'absentOrNot'; attribute: string; value: AttributeValue };
+  /** The attribute holds exactly this stored value (compared by type for NULL/BOOL), or is absent when undefined. */
+  | { kind: 'sameAs'; attribute: string; stored: AttributeValue | undefined }
+  /** "This write was not applied yet": no slot of WRITE_HISTORY holds the id. */
+  | { kind: 'writeNotRecorded'; writeId: string };
 
 export function buildConditionExpression(conditions: readonly Condition[]): { expression: string; attributes: ExpressionAttributes } {
   const attributes = new ExpressionAttributes('c');
-  const parts = conditions.map((condition) => {
-    const name = attributes.name(condition.attribute);
-    switch (condition.kind) {
-      case 'exists':
-        return `attribute_exists(${name})`;
-      case 'notExists':
-        return `attribute_not_exists(${name})`;
-      case 'equals':
-        return `${name} = ${attributes.value(condition.value)}`;
-      case 'absentOrNot':
-        return `(attribute_not_exists(${name}) OR ${name} <> ${attributes.value(condition.value)})`;
-    }
-  });
+  const parts = conditions.map((condition) => conditionText(attributes, condition));
   return { expression: parts.join(' AND '), attributes };
+}
+
+function conditionText(attributes: ExpressionAttributes, condition: Condition): string {
+  switch (condition.kind) {
+    case 'exists':
+      return `attribute_exists(${attributes.name(condition.attribute)})`;
+    case 'notExists':
+      return `attribute_not_exists(${attributes.name(condition.attribute)})`;
+    case 'equals':
+      return `${attributes.name(condition.attribute)} = ${attributes.value(condition.value)}`;
+    case 'sameAs':
+      return sameAsText(attributes, condition.attribute, condition.stored);
+    case 'writeNotRecorded': {
+      const id = attributes.value({ S: condition.writeId });
+      return `NOT (${WRITE_HISTORY.map((attribute) => `${attributes.name(attribute)} = ${id}`).join(' OR ')})`;
+    }
+  }
+}
+
+/** Comparison operators take strings, numbers and binaries; other stored types are matched by type and value. */
+function sameAsText(attributes: ExpressionAttributes, attribute: string, stored: AttributeValue | undefined): string {
+  const name = attributes.name(attribute);
+  if (stored === undefined) return `attribute_not_exists(${name})`;
+  if (stored.S !== undefined || stored.N !== undefined || stored.B !== undefined) return `${name} = ${attributes.value(stored)}`;
+  if (stored.NULL) return `attribute_type(${name}, ${attributes.value({ S: 'NULL' })})`;
+  return `${name} = ${attributes.value(stored)}`;
 }

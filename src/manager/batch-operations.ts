@@ -78,7 +78,7 @@ export class BatchOperations<T extends object> {
     this.refuseUniqueFields('saveMany');
     const entries = await this.preparePuts(this.checkedList(inputs, 'saveMany'));
     const markSaved = (done: Array<PutEntry<T>>) => {
-      for (const e of done) this.mapper.markStored(e.entity, e.strId, e.identity);
+      for (const e of done) this.mapper.markStored(e.entity, e.strId, e.identity, e.request.PutRequest?.Item as Item);
     };
     const outcome = await runBatch(entries, BATCH_WRITE_MAX_REQUESTS, (part) => this.writeChunk(part, markSaved), this.retry);
     if (outcome.left.length > 0) {

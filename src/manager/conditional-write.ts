@@ -2,6 +2,7 @@ import type { AttributeValue, DeleteItemCommandInput, PutItemCommandInput } from
 import type { DynamoDBRequestError } from '../errors';
 import { isConditionFailure } from '../client/executor';
 import { ATTR } from '../metadata/attributes';
+import { holdsWrite } from '../marshalling/stored-item';
 import type { RepositoryContext } from './repository';
 
 type Item = Record<string, AttributeValue>;
@@ -22,8 +23,10 @@ export interface ConditionalWrite {
 /**
  * Sends a conditional write and tells whether it landed. A condition failure after SDK retries may
  * be our own earlier attempt, applied but unanswered (a dropped connection): the stored item then
- * carries our write id (puts), or is gone (deletes), and the write counts as applied. The stored item
- * comes from the error where the engine honours ALL_OLD, else from one consistent GetItem.
+ * records our write id among its last writes (puts), and the write counts as applied. A delete whose
+ * item is gone counts as applied, retried or not: deleting is idempotent, and a lost answer cannot be
+ * told from a delete by another client. The stored item comes from the error where the engine
+ * honours ALL_OLD, else from one consistent GetItem.
  */
 export async function sendConditional(
   context: RepositoryContext,
@@ -35,16 +38,12 @@ export async function sendConditional(
     return { applied: true };
   } catch (error) {
     if (!isConditionFailure(error)) throw error;
+    const isDelete = write.request.operation === 'DeleteItem';
     const retried = error.attempts > 1;
-    const stored = error.item ?? (write.needStored || retried ? await fetchStored() : undefined);
-    if (retried && ownWriteLanded(write, stored)) return { applied: true };
+    const stored = error.item ?? (write.needStored || retried || isDelete ? await fetchStored() : undefined);
+    if (isDelete ? stored === undefined : retried && holdsWrite(stored, write.writeId)) return { applied: true };
     return { applied: false, stored, error };
   }
-}
-
-function ownWriteLanded(write: ConditionalWrite, stored: Item | undefined): boolean {
-  if (write.writeId === undefined) return stored === undefined; // a delete: the item is gone
-  return stored?.[ATTR.writeId]?.S === write.writeId;
 }
 
 function sendRequest(context: RepositoryContext, write: ConditionalWrite): Promise<unknown> {

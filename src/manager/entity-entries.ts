@@ -1,10 +1,22 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { EntityValidationError, InvalidArgumentError, VersionConflictError } from '../errors';
-import { guardItem, guardKey, guardKeyProblem, isUid, newUid } from '../keys';
+import { guardItem, guardKey, guardKeyProblem, isUid, newUid, newWriteId } from '../keys';
 import type { EntityIdentity, EntityMapper } from '../marshalling/entity-mapper';
 import { ATTR } from '../metadata/attributes';
 import type { ExpectedIdentity } from '../operations/entity-commands';
-import { claimGuardEntry, createEntry, deleteEntry, releaseGuardEntry, replaceEntry } from '../operations/transaction-commands';
+import {
+  claimGuardEntry,
+  conditionCheckMatchingEntry,
+  createEntry,
+  deleteEntry,
+  deleteMatchingEntry,
+  releaseGuardEntry,
+  replaceEntry,
+  rewriteGuardEntry,
+  updateEntry,
+} from '../operations/transaction-commands';
+import type { ExpectedAttributes } from '../operations/entity-commands';
+import { identityOfItem } from '../marshalling/stored-item';
 import type { AttributeChange } from '../expressions';
 import type { TransactionEntry } from './transaction-runner';
 
@@ -48,7 +60,7 @@ export function createEntries<T extends object>(tableName: string, mapper: Entit
     request: createEntry(tableName, item),
     operation: 'create',
     writeId: item[ATTR.writeId]?.S,
-    afterCommit: () => mapper.markStored(entity, strId, identity),
+    afterCommit: () => mapper.markStored(entity, strId, identity, item),
   };
   return [main, ...guardChanges(tableName, mapper, strId, identity.uid, undefined, mapper.uniqueValuesOf(entity))];
 }
@@ -66,7 +78,7 @@ export function saveEntries<T extends object>(
     operation: 'save',
     writeId: item[ATTR.writeId]?.S,
     expectedVersion: expected.version,
-    afterCommit: () => mapper.markStored(entity, strId, next),
+    afterCommit: () => mapper.markStored(entity, strId, next, item),
   };
   return [main, ...guardChanges(tableName, mapper, strId, expected.uid, before, mapper.uniqueValuesOf(entity))];
 }
@@ -83,8 +95,86 @@ export function deleteEntries<T extends object>(
     operation: 'delete',
     expectedVersion: expected.version,
   };
-  const none = Object.fromEntries(mapper.meta.uniqueFields.map((field) => [field, undefined]));
-  return [main, ...guardChanges(tableName, mapper, strId, expected.uid, before, none)];
+  return [main, ...guardChanges(tableName, mapper, strId, expected.uid, before, noUniques(mapper))];
+}
+
+function noUniques<T extends object>(mapper: EntityMapper<T>): Uniques {
+  return Object.fromEntries(mapper.meta.uniqueFields.map((field) => [field, undefined]));
+}
+
+/**
+ * What a write of a stored entity's unique values depends on: its uid (not deleted and re-created)
+ * and its unique fields as stored. Not its version: other fields moving on (a counter) is no conflict.
+ */
+function uniqueStateOf<T extends object>(mapper: EntityMapper<T>, item: Item): ExpectedAttributes {
+  const expected: Record<string, AttributeValue | undefined> = { [ATTR.uid]: item[ATTR.uid] };
+  for (const field of mapper.meta.uniqueFields) expected[field] = item[field];
+  return expected;
+}
+
+/**
+ * A partial update of a stored entity that changes unique fields: the update, valid only while the
+ * uid and unique values read are still stored (and at `expectedVersion`, if given), and the guard
+ * moves those values imply. Any interleaving either leaves guards matching their holders or cancels.
+ */
+export function uniqueUpdateEntries<T extends object>(
+  tableName: string,
+  mapper: EntityMapper<T>,
+  stored: { strId: string; item: Item },
+  changes: AttributeChange[],
+  expectedVersion: number | undefined,
+): { entries: TransactionEntry[]; writeId: string } {
+  const { strId, item } = stored;
+  const before = mapper.uniqueValuesOf(mapper.fromItem(item));
+  const writeId = newWriteId();
+  const update = { changes, writeId, expectedVersion, expectedAttributes: uniqueStateOf(mapper, item) };
+  const main: TransactionEntry = {
+    ...base(mapper, strId),
+    request: updateEntry(tableName, mapper.keyOf(strId), update),
+    operation: 'update',
+    expectedVersion,
+    writeId,
+  };
+  const moves = guardChanges(tableName, mapper, strId, identityOfItem(item).uid, before, uniquesAfterChanges(before, changes));
+  return { entries: [main, ...moves], writeId };
+}
+
+/** Deletes a stored entity whatever its version, releasing the guards of the unique values read. */
+export function deleteStoredEntries<T extends object>(tableName: string, mapper: EntityMapper<T>, strId: string, item: Item): TransactionEntry[] {
+  const main: TransactionEntry = {
+    ...base(mapper, strId),
+    request: deleteMatchingEntry(tableName, mapper.keyOf(strId), uniqueStateOf(mapper, item)),
+    operation: 'delete',
+  };
+  const before = mapper.uniqueValuesOf(mapper.fromItem(item));
+  return [main, ...guardChanges(tableName, mapper, strId, identityOfItem(item).uid, before, noUniques(mapper))];
+}
+
+/**
+ * Writes the guard of every unique value a stored entity holds, unless another entity owns it (then
+ * UniqueConstraintError): for fields made `@Unique()` after data was written. Idempotent.
+ */
+export function claimEntries<T extends object>(tableName: string, mapper: EntityMapper<T>, strId: string, item: Item): TransactionEntry[] {
+  const { meta } = mapper;
+  const { uid } = identityOfItem(item);
+  const values = mapper.uniqueValuesOf(mapper.fromItem(item));
+  const check: TransactionEntry = {
+    ...base(mapper, strId),
+    request: conditionCheckMatchingEntry(tableName, mapper.keyOf(strId), uniqueStateOf(mapper, item)),
+    operation: 'conditionCheck',
+  };
+  const entries = [check];
+  const violations = [];
+  for (const field of meta.uniqueFields) {
+    const value = values[field];
+    if (value === undefined) continue;
+    const problem = guardKeyProblem(meta, field, value);
+    if (problem) violations.push({ property: field, constraints: { uniqueValueLength: problem } });
+    const request = rewriteGuardEntry(tableName, guardItem(meta, field, value, { uid, strId }), uid);
+    entries.push({ ...base(mapper, strId), request, operation: 'uniqueGuard', field, value });
+  }
+  if (violations.length > 0) throw new EntityValidationError(meta.className, violations);
+  return entries;
 }
 
 /** Releases the guards of values given up and claims those of new values; unchanged ones stay. */

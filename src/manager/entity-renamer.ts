@@ -54,7 +54,7 @@ export async function renameEntity<T extends object>(
   ];
   await runExplainedTransaction(context.executor, entries);
   (entity as Record<string, unknown>)[meta.strIdProperty] = newStrId;
-  mapper.markStored(entity, newStrId, next);
+  mapper.markStored(entity, newStrId, next, item);
   return entity;
 }
 

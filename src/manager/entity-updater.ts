@@ -14,6 +14,7 @@ import type { EntityMapper } from '../marshalling/entity-mapper';
 import { patchToChanges } from '../marshalling/patch';
 import { bigintAttribute, numberAttribute } from '../marshalling/scalars';
 import { ATTR, LIMITS } from '../metadata/attributes';
+import { holdsWrite } from '../marshalling/stored-item';
 import { updateItemInput } from '../operations/update-commands';
 import type { RepositoryContext } from './repository';
 import type { UniqueWriter } from './unique-writer';
@@ -76,8 +77,9 @@ export class EntityUpdater<T extends object> {
     } catch (error) {
       if (!isConditionFailure(error)) throw this.translate(error, strId);
       const stored = error.item ?? (await this.fetchItem(strId));
-      // Our own write, applied by an earlier attempt whose answer was lost: done, not a conflict.
-      if (stored?.[ATTR.writeId]?.S === writeId) return this.mapper.fromItem(stored);
+      // Our own write, applied by an earlier attempt whose answer was lost (other writes may have
+      // followed it): done, not a conflict. The entity returned is the item as stored now.
+      if (holdsWrite(stored, writeId)) return this.mapper.fromItem(stored as Item);
       if (!stored) throw new EntityNotFoundError(this.className, { [this.mapper.meta.strIdProperty]: strId });
       const actual = Number(stored[ATTR.version]?.N);
       throw new VersionConflictError(this.className, strId, expectedVersion ?? actual, actual, error);

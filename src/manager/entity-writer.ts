@@ -37,7 +37,7 @@ export class EntityWriter<T extends object> {
     const { entity, strId, identity, item } = prepared;
     const outcome = await this.putConditionally(createItemInput(this.context.tableName, item), strId, false);
     if (!outcome.applied) throw this.alreadyExists(strId, outcome.error);
-    this.mapper.markStored(entity, strId, identity);
+    this.mapper.markStored(entity, strId, identity, item);
     return entity;
   }
 
@@ -53,7 +53,7 @@ export class EntityWriter<T extends object> {
     for (let attempt = 1; ; attempt += 1) {
       const outcome = await this.putConditionally(request, strId, true);
       if (outcome.applied) {
-        this.mapper.markStored(entity, strId, identity);
+        this.mapper.markStored(entity, strId, identity, item);
         return [entity, true];
       }
       // The existing item rides on the error where the engine honours ALL_OLD; else one consistent read.
@@ -82,10 +82,11 @@ export class EntityWriter<T extends object> {
     }
     const outcome = await this.putConditionally(replaceItemInput(this.context.tableName, item, expected), strId, false);
     if (!outcome.applied) throw this.conflict(strId, expected, outcome.stored, outcome.error);
-    this.mapper.markStored(entity, strId, next);
+    this.mapper.markStored(entity, strId, next, item);
     return entity;
   }
 
+  /** Idempotent: an entity already gone counts as deleted; one changed or re-created since is a conflict. */
   async delete(entity: T): Promise<void> {
     const expected = checkedIdentity(this.mapper, this.mapper.identityOf(entity));
     const strId = unchangedStrId(this.mapper, entity);

@@ -78,13 +78,18 @@ export class Repository<T extends object> {
     return this.writer.delete(entity);
   }
 
-  /** Deletes by str id, whatever its version. Resolves to whether an entity was deleted. */
+  /**
+   * Deletes by str id, whatever its version. Resolves to whether an entity was deleted: false when
+   * none had that id; true also when the SDK retried and the entity is gone (its answer may be lost).
+   */
   async deleteByStr(strId: string): Promise<boolean> {
     const key = this.mapper.keyOf(strId);
     // With unique fields the guards must go too: read the values, then delete all in one transaction.
     if (this.writer.unique) return this.writer.unique.deleteByStr(strId);
     const output = await this.context.executor.send('DeleteItem', deleteByKeyInput(this.context.tableName, key), this.metadata.className);
-    return output.Attributes !== undefined;
+    // After an SDK retry the deleted item is in the answer that was lost: the entity is gone, and an
+    // earlier attempt may have deleted it, so that counts as deleted (see "Retries and lost answers").
+    return output.Attributes !== undefined || (output.$metadata?.attempts ?? 1) > 1;
   }
 
   /** Refreshes a loaded instance in place from the stored item (one consistent GetItem). */
@@ -146,6 +151,21 @@ export class Repository<T extends object> {
     const guard = (await this.context.executor.send('GetItem', input, meta.className)).Item;
     const owner = guard?.[GUARD_ATTR.ownerStrId]?.S;
     return owner === undefined ? undefined : this.findByStr(owner);
+  }
+
+  /**
+   * Writes the guard item of every `@Unique()` value the stored entity holds, where it is missing: for
+   * fields made `@Unique()` after data was written (saving an unchanged value writes no guard).
+   * `UniqueConstraintError` if another entity already holds a value. Idempotent; one GetItem and one
+   * transaction. Returns the entity as stored.
+   */
+  claimUniques(strId: string): Promise<T> {
+    const unique = this.writer.unique;
+    if (!unique) {
+      const { className } = this.metadata;
+      return Promise.reject(new InvalidArgumentError(`claimUniques() needs @Unique() fields, and ${className} has none.`, className));
+    }
+    return unique.claimUniques(strId);
   }
 
   async getByUnique(field: UniqueKeys<T>, value: string | number): Promise<T> {

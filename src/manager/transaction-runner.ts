@@ -15,6 +15,7 @@ import type { DynamoSingleTableError, TransactionItemFailure } from '../errors';
 import type { RequestExecutor } from '../client/executor';
 import { backoffDelay, sleep } from '../client/retry';
 import { ATTR } from '../metadata/attributes';
+import { holdsWrite } from '../marshalling/stored-item';
 
 type Item = Record<string, AttributeValue>;
 
@@ -60,7 +61,7 @@ export async function runTransaction(executor: RequestExecutor, entries: readonl
       if (isUnknownOperation(error)) throw new UnsupportedByEngineError('transactions', 'TransactWriteItems', error, entries[0]?.entity);
       const reasons = error instanceof DynamoDBRequestError ? error.cancellationReasons : undefined;
       if (!reasons) throw error;
-      if (error instanceof DynamoDBRequestError && error.attempts > 1 && ownTransactionLanded(entries, reasons)) break;
+      if (alreadyDone(entries, reasons)) break;
       const failures = describeFailures(entries, reasons);
       const onlyConflicts = failures.length > 0 && failures.every((f) => f.reason === 'TransactionConflict');
       if (onlyConflicts && attempt < CONFLICT_ATTEMPTS) {
@@ -91,22 +92,20 @@ export async function runExplainedTransaction(executor: RequestExecutor, entries
 }
 
 /**
- * An SDK retry of a transaction whose first attempt landed (its answer lost) is canceled by that very
- * attempt where the engine does not honour ClientRequestToken. It landed if every failed condition is
- * explained by our own write: the item carries this entry's write id, or a deleted item is gone.
+ * Whether a canceled transaction is in fact done. Evidence first: an entry's stored item records the
+ * entry's write id, which is only there if an earlier attempt of this very transaction committed
+ * (all or nothing) and its answer was lost; other writes may have followed (see WRITE_HISTORY).
+ * A transaction that writes no id (only deletes, guard releases and checks) is done when every
+ * delete found its item gone and nothing else failed, retried or not: deleting is idempotent.
  */
-function ownTransactionLanded(entries: readonly TransactionEntry[], reasons: readonly CancellationReason[]): boolean {
-  let evidence = 0;
-  for (const [index, reason] of reasons.entries()) {
-    if (!reason.Code || reason.Code === 'None') continue;
-    const entry = entries[index];
-    if (reason.Code !== 'ConditionalCheckFailed' || !entry) return false;
-    const explained =
-      entry.writeId !== undefined ? reason.Item?.[ATTR.writeId]?.S === entry.writeId : entry.operation === 'delete' && !reason.Item;
-    if (!explained) return false;
-    if (entry.writeId !== undefined) evidence += 1;
-  }
-  return evidence > 0;
+function alreadyDone(entries: readonly TransactionEntry[], reasons: readonly CancellationReason[]): boolean {
+  const failed = (index: number) => reasons[index]?.Code !== undefined && reasons[index]?.Code !== 'None';
+  const conditionFailed = (index: number) => reasons[index]?.Code === 'ConditionalCheckFailed';
+  if (entries.some((entry, index) => conditionFailed(index) && holdsWrite(reasons[index]?.Item, entry.writeId))) return true;
+  if (entries.some((entry) => entry.writeId !== undefined)) return false;
+  return entries.every((entry, index) =>
+    entry.operation === 'delete' ? conditionFailed(index) && reasons[index]?.Item === undefined : !failed(index),
+  );
 }
 
 function checkEntries(entries: readonly TransactionEntry[]): void {

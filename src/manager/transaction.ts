@@ -1,22 +1,20 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { EntityValidationError } from '../errors';
+import { EntityNotFoundError, EntityValidationError } from '../errors';
 import { newWriteId } from '../keys';
 import { EntityMapper } from '../marshalling/entity-mapper';
 import { patchToChanges } from '../marshalling/patch';
 import type { Constructor } from '../metadata/types';
 import { getItemInput } from '../operations/entity-commands';
 import { conditionCheckEntry, updateEntry } from '../operations/transaction-commands';
-import { ATTR } from '../metadata/attributes';
 import {
   checkedIdentity,
   createEntries,
   deleteEntries,
-  guardChanges,
   prepareCreate,
   saveEntries,
   storedUniques,
   unchangedStrId,
-  uniquesAfterChanges,
+  uniqueUpdateEntries,
 } from './entity-entries';
 import type { RepositoryContext } from './repository';
 import { runTransaction } from './transaction-runner';
@@ -60,24 +58,27 @@ export class Transaction {
     return entity;
   }
 
-  /** Changes some fields of an entity (see `Repository.update`); unique fields move their guards. */
+  /**
+   * Changes some fields of an entity (see `Repository.update`). A change of unique fields reads the
+   * entity now and moves its guards; the commit then applies only while those values are still
+   * stored (else `TransactionCanceledError`), and an entity missing now is `EntityNotFoundError`.
+   */
   update<T extends object>(target: Constructor<T>, strId: string, patch: Partial<EntityInput<T>>, options: UpdateOptions = {}): void {
     const mapper = EntityMapper.of(target);
     const key = mapper.keyOf(strId);
+    const { expectedVersion } = options;
     this.queue(async () => {
       const { changes, violations } = await patchToChanges(mapper.meta, mapper.plan, patch as Record<string, unknown>);
       if (violations.length > 0) throw new EntityValidationError(mapper.meta.className, violations);
-      const touchesUnique = changes.some((change) => mapper.meta.uniqueFields.includes(change.attribute));
-      const current = touchesUnique ? await this.fetchItem(key) : undefined;
-      const expectedVersion = options.expectedVersion ?? (current ? Number(current[ATTR.version]?.N) : undefined);
+      if (changes.some((change) => mapper.meta.uniqueFields.includes(change.attribute))) {
+        const item = await this.fetchItem(key);
+        if (!item) throw new EntityNotFoundError(mapper.meta.className, { [mapper.meta.strIdProperty]: strId });
+        return uniqueUpdateEntries(this.context.tableName, mapper, { strId, item }, changes, expectedVersion).entries;
+      }
       const base = { entity: mapper.meta.className, strIdField: mapper.meta.strIdProperty, strId };
       const writeId = newWriteId();
       const request = updateEntry(this.context.tableName, key, { changes, writeId, expectedVersion });
-      const entries: TransactionEntry[] = [{ ...base, request, operation: 'update', expectedVersion, writeId }];
-      if (!current) return entries;
-      const before = mapper.uniqueValuesOf(mapper.fromItem(current));
-      const after = uniquesAfterChanges(before, changes);
-      return [...entries, ...guardChanges(this.context.tableName, mapper, strId, current[ATTR.uid]?.S as string, before, after)];
+      return [{ ...base, request, operation: 'update', expectedVersion, writeId }];
     });
   }
 

@@ -1,13 +1,21 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { EntityNotFoundError, VersionConflictError } from '../errors';
+import { EntityNotFoundError, TransactionCanceledError, VersionConflictError } from '../errors';
 import type { DynamoSingleTableError } from '../errors';
+import { backoffDelay, sleep } from '../client/retry';
 import type { AttributeChange } from '../expressions';
-import { newWriteId } from '../keys';
 import type { EntityMapper } from '../marshalling/entity-mapper';
+import { identityOfItem, shiftedHistory } from '../marshalling/stored-item';
 import { ATTR } from '../metadata/attributes';
 import type { ExpectedIdentity } from '../operations/entity-commands';
-import { updateEntry } from '../operations/transaction-commands';
-import { createEntries, deleteEntries, guardChanges, saveEntries, storedUniques, uniquesAfterChanges } from './entity-entries';
+import {
+  claimEntries,
+  createEntries,
+  deleteEntries,
+  deleteStoredEntries,
+  saveEntries,
+  storedUniques,
+  uniqueUpdateEntries,
+} from './entity-entries';
 import type { PreparedCreate } from './entity-entries';
 import type { RepositoryContext } from './repository';
 import { runExplainedTransaction } from './transaction-runner';
@@ -15,8 +23,15 @@ import type { TransactionEntry } from './transaction-runner';
 
 type Item = Record<string, AttributeValue>;
 
-/** Writes that hold a concurrent change back this often before giving up (deleteByStr, getOrCreate). */
+/** getOrCreate: an existing item can vanish between a failed create and the read that follows. */
 const RACE_ATTEMPTS = 3;
+/** Read-then-transact writes retried after the item moved on meanwhile (deleteByStr, update, claim). */
+const MOVED_ATTEMPTS = 12;
+
+function movedMeanwhile(error: unknown): boolean {
+  if (error instanceof VersionConflictError) return true;
+  return error instanceof TransactionCanceledError && error.failures.length > 0 && error.failures.every((f) => f.reason === 'TransactionConflict');
+}
 
 /**
  * Writes of entities with `@Unique()` fields: the entity and its guard items in one transaction,
@@ -58,56 +73,72 @@ export class UniqueWriter<T extends object> {
     await this.commit(deleteEntries(this.context.tableName, this.mapper, { strId, expected, before: uniques }));
   }
 
-  /** Reads the entity for its version and unique values, then deletes both; false when absent. */
+  /**
+   * Reads the entity for its unique values, then deletes it and releases them in one transaction;
+   * false when absent. Valid whatever the version, so concurrent writes of other fields (a counter)
+   * do not make it fail; a change of the unique values or uid in between is read again and retried.
+   */
   async deleteByStr(strId: string): Promise<boolean> {
-    for (let attempt = 1; ; attempt += 1) {
+    return this.retryingMoves(async () => {
       const item = await this.fetchItem(strId);
       if (!item) return false;
-      const expected = { uid: item[ATTR.uid]?.S as string, version: Number(item[ATTR.version]?.N) };
-      try {
-        await this.delete(this.mapper.fromItem(item), strId, expected);
-        return true;
-      } catch (error) {
-        if (!(error instanceof VersionConflictError) || attempt >= RACE_ATTEMPTS) throw error;
-      }
-    }
+      await this.commit(deleteStoredEntries(this.context.tableName, this.mapper, strId, item));
+      return true;
+    });
   }
 
   /**
    * A partial update that changes unique fields: read the entity, then update it and move its guards
-   * in one transaction guarded by the version read. Without `expectedVersion` the caller asked for no
-   * particular version, so a write that slipped in between is retried on a fresh read.
+   * in one transaction valid while the unique values and uid read are still stored (and at
+   * `expectedVersion`, if given). Without `expectedVersion` the caller asked for no particular
+   * version: concurrent writes of other fields do not conflict, and a change of the unique values
+   * in between is read again and retried (last writer wins).
    */
   async update(strId: string, changes: AttributeChange[], expectedVersion: number | undefined): Promise<T> {
-    for (let attempt = 1; ; attempt += 1) {
-      try {
-        return await this.updateOnce(strId, changes, expectedVersion);
-      } catch (error) {
-        if (expectedVersion !== undefined || !(error instanceof VersionConflictError) || attempt >= RACE_ATTEMPTS) throw error;
-      }
-    }
+    if (expectedVersion !== undefined) return this.updateOnce(strId, changes, expectedVersion);
+    return this.retryingMoves(() => this.updateOnce(strId, changes, undefined));
+  }
+
+  /** Writes the guards of every unique value the stored entity holds (see claimEntries). */
+  async claimUniques(strId: string): Promise<T> {
+    return this.retryingMoves(async () => {
+      const item = await this.fetchItem(strId);
+      if (!item) throw this.notFound(strId);
+      await this.commit(claimEntries(this.context.tableName, this.mapper, strId, item));
+      return this.mapper.fromItem(item);
+    });
   }
 
   private async updateOnce(strId: string, changes: AttributeChange[], expectedVersion: number | undefined): Promise<T> {
     const item = await this.fetchItem(strId);
-    if (!item) throw new EntityNotFoundError(this.mapper.meta.className, { [this.mapper.meta.strIdProperty]: strId });
-    const expected = { uid: item[ATTR.uid]?.S as string, version: Number(item[ATTR.version]?.N) };
-    if (expectedVersion !== undefined && expectedVersion !== expected.version) {
-      throw new VersionConflictError(this.mapper.meta.className, strId, expectedVersion, expected.version);
+    if (!item) throw this.notFound(strId);
+    const { version } = identityOfItem(item);
+    if (expectedVersion !== undefined && expectedVersion !== version) {
+      throw new VersionConflictError(this.mapper.meta.className, strId, expectedVersion, version);
     }
-    const before = this.mapper.uniqueValuesOf(this.mapper.fromItem(item));
-    const writeId = newWriteId();
-    const main: TransactionEntry = {
-      entity: this.mapper.meta.className,
-      strIdField: this.mapper.meta.strIdProperty,
-      strId,
-      request: updateEntry(this.context.tableName, this.mapper.keyOf(strId), { changes, writeId, expectedVersion: expected.version }),
-      operation: 'update',
-      expectedVersion: expected.version,
-      writeId,
-    };
-    await this.commit([main, ...guardChanges(this.context.tableName, this.mapper, strId, expected.uid, before, uniquesAfterChanges(before, changes))]);
+    const { entries, writeId } = uniqueUpdateEntries(this.context.tableName, this.mapper, { strId, item }, changes, expectedVersion);
+    await this.commit(entries);
     return this.mapper.fromItem(applyChanges(item, changes, writeId));
+  }
+
+  /**
+   * Runs a read-then-transact step again while it fails because the item moved on between the read
+   * and the write (or concurrent transactions kept conflicting): each such failure means another
+   * writer made progress, so a few attempts with jittered backoff let every writer through.
+   */
+  private async retryingMoves<R>(step: () => Promise<R>): Promise<R> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await step();
+      } catch (error) {
+        if (!movedMeanwhile(error) || attempt >= MOVED_ATTEMPTS) throw error;
+        await sleep(backoffDelay(attempt, { baseDelayMs: 10, maxDelayMs: 200 }));
+      }
+    }
+  }
+
+  private notFound(strId: string): EntityNotFoundError {
+    return new EntityNotFoundError(this.mapper.meta.className, { [this.mapper.meta.strIdProperty]: strId });
   }
 
   private commit(entries: TransactionEntry[]): Promise<void> {
@@ -125,6 +156,5 @@ function applyChanges(item: Item, changes: AttributeChange[], writeId: string): 
     if (change.kind === 'increment') next[change.attribute] = { N: String(Number(item[change.attribute]?.N ?? 0) + Number(change.by.N)) };
   }
   next[ATTR.version] = { N: String(Number(item[ATTR.version]?.N) + 1) };
-  next[ATTR.writeId] = { S: writeId };
-  return next;
+  return Object.assign(next, shiftedHistory(item, writeId));
 }

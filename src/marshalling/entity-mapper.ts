@@ -11,6 +11,7 @@ import type { CompiledShape } from './codec';
 import { compileShape } from './compile';
 import { itemSize } from './item-size';
 import { rememberStored, storedStateOf } from './stored-state';
+import { addHistoryAttributes, identityOfItem, writeHistoryOf } from './stored-item';
 import { constraintsHold } from './constraint-check';
 import { classValidatorReport } from './validation';
 import { addViolation } from './violations';
@@ -107,8 +108,8 @@ export class EntityMapper<T extends object> {
       [ATTR.type]: { S: typeName },
       [ATTR.uid]: { S: identity.uid },
       [ATTR.version]: { N: String(identity.version) },
-      [ATTR.writeId]: { S: newWriteId() },
     };
+    addHistoryAttributes(item, newWriteId(), storedStateOf(entity)?.writes);
     const sink: ViolationSink = [];
     encodeFields(this.plan, entity as Mutable, '', sink, item);
     if (sink.length > 0) throw this.invalid(sink);
@@ -123,7 +124,7 @@ export class EntityMapper<T extends object> {
     entity.uid = item[ATTR.uid]?.S;
     entity.version = Number(item[ATTR.version]?.N);
     decodeFields(this.plan, item, entity as Record<string, unknown>);
-    this.remember(entity as T, entity[this.meta.strIdProperty] as string);
+    this.remember(entity as T, entity[this.meta.strIdProperty] as string, item);
     return entity as T;
   }
 
@@ -132,10 +133,7 @@ export class EntityMapper<T extends object> {
     const target = entity as Mutable;
     for (const field of this.plan.fields) target[field.property] = undefined;
     decodeFields(this.plan, item, target as Record<string, unknown>);
-    this.markStored(entity, target[this.meta.strIdProperty] as string, {
-      uid: item[ATTR.uid]?.S as string,
-      version: Number(item[ATTR.version]?.N),
-    });
+    this.markStored(entity, target[this.meta.strIdProperty] as string, identityOfItem(item), item);
     return entity;
   }
 
@@ -144,12 +142,12 @@ export class EntityMapper<T extends object> {
     return { uid, version };
   }
 
-  /** Records a successful write on the instance itself. */
-  markStored(entity: T, strId: string, identity: EntityIdentity): void {
+  /** Records a successful write of `item` on the instance itself. */
+  markStored(entity: T, strId: string, identity: EntityIdentity, item: Record<string, AttributeValue>): void {
     const target = entity as Mutable;
     target.uid = identity.uid;
     target.version = identity.version;
-    this.remember(entity, strId);
+    this.remember(entity, strId, item);
   }
 
   storedStrIdOf(entity: T): string | undefined {
@@ -168,9 +166,10 @@ export class EntityMapper<T extends object> {
     return storedStateOf(entity)?.uniques;
   }
 
-  private remember(entity: T, strId: string): void {
+  private remember(entity: T, strId: string, item: Record<string, AttributeValue>): void {
+    const writes = writeHistoryOf(item);
     const uniques = this.meta.uniqueFields.length > 0 ? this.uniqueValuesOf(entity) : undefined;
-    rememberStored(entity, uniques ? { strId, uniques } : { strId });
+    rememberStored(entity, uniques ? { strId, writes, uniques } : { strId, writes });
   }
 
   private checkedStrId(value: unknown): string {

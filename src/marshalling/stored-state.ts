@@ -1,12 +1,14 @@
 /**
- * What an instance looked like in DynamoDB when it was loaded or last written: its str id and, for
- * entities with `@Unique()` fields, their values. Lets `save()` refuse an edited str id (which would
+ * What an instance looked like in DynamoDB when it was loaded or last written: its str id, the ids of
+ * the item's last writes and, for entities with `@Unique()` fields, their values. Lets `save()` refuse an edited str id (which would
  * write a second entity) and move unique guards without reading the item again.
  */
 export interface StoredState {
   readonly strId: string;
   /** Guarded text of each unique field (undefined: not constrained). Absent without unique fields. */
   readonly uniques?: Readonly<Record<string, string | undefined>>;
+  /** The item's write history (newest first): a put carries it on, so evidence of earlier writes survives. */
+  readonly writes?: readonly string[];
 }
 
 const STORED_STATE: unique symbol = Symbol('dynamo-single-table.storedState');

@@ -16,15 +16,25 @@ export const ATTR = {
   /**
    * A random id of the last write. When the SDK retries a write whose first attempt was applied but
    * whose answer was lost, the retry fails its condition; finding our own write id in the stored item
-   * proves the write landed, so it is reported as done instead of as a conflict (or applied twice).
+   * (here or in the older slots of WRITE_HISTORY) proves the write landed, so it is reported as done
+   * instead of as a conflict (or applied twice).
    */
   writeId: '_writeId',
 } as const;
 
+/**
+ * The write ids of the item's last writes, newest first: `_writeId`, then `_w1` ... `_w7`. Every write
+ * shifts them by one, so another client's writes between a lost answer and the SDK's retry do not
+ * erase the evidence of ours, as long as fewer than WRITE_HISTORY.length writes came in between.
+ * Separate top-level attributes (not a list) because an update can shift them in the engine
+ * (`SET _w2 = if_not_exists(_w1, :none)`) without knowing them, on any item, old or new.
+ */
+export const WRITE_HISTORY: readonly string[] = [ATTR.writeId, '_w1', '_w2', '_w3', '_w4', '_w5', '_w6', '_w7'];
+
 /** The global secondary index keyed by (`_type`, `uid`): lists, counts and uid look-ups. */
 export const TYPE_INDEX_NAME = 'type-uid-index';
 
-export const RESERVED_ATTRIBUTES: ReadonlySet<string> = new Set(Object.values(ATTR));
+export const RESERVED_ATTRIBUTES: ReadonlySet<string> = new Set([...Object.values(ATTR), ...WRITE_HISTORY]);
 
 /** Separator between the type name and the str id in the partition key. Type names cannot contain it. */
 export const KEY_SEPARATOR = '#';

@@ -6,6 +6,8 @@ import type {
   QueryCommandInput,
   ScanCommandInput,
 } from '@aws-sdk/client-dynamodb';
+import { buildConditionExpression, mergeAttributes } from '../expressions';
+import type { Condition } from '../expressions';
 import type { ItemKey } from '../keys';
 import { ATTR, TYPE_INDEX_NAME } from '../metadata/attributes';
 
@@ -63,6 +65,28 @@ export function replaceItemInput(tableName: string, item: Item, expected: Expect
 
 export function deleteVersionedInput(tableName: string, key: ItemKey, expected: ExpectedIdentity): DeleteItemCommandInput {
   return { TableName: tableName, Key: key, ...versionGuard(expected) };
+}
+
+/** Stored attribute values a write depends on (undefined: the attribute must be absent). */
+export type ExpectedAttributes = Readonly<Record<string, AttributeValue | undefined>>;
+
+/**
+ * A condition that the stored item still holds these attribute values, e.g. the uid and the unique
+ * values a delete releases guards for: other changes (a counter moving on) do not make it fail.
+ */
+export function matchingCondition(expected: ExpectedAttributes) {
+  const conditions: Condition[] = Object.entries(expected).map(([attribute, stored]) => ({ kind: 'sameAs', attribute, stored }));
+  const { expression, attributes } = buildConditionExpression(conditions);
+  return {
+    ConditionExpression: expression,
+    ...mergeAttributes(attributes),
+    ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
+  };
+}
+
+/** Delete while the item still holds the expected attribute values, whatever its version. */
+export function deleteMatchingInput(tableName: string, key: ItemKey, expected: ExpectedAttributes): DeleteItemCommandInput {
+  return { TableName: tableName, Key: key, ...matchingCondition(expected) };
 }
 
 /** Unconditional delete; `ALL_OLD` tells whether something was deleted at no extra cost. */

@@ -2,8 +2,8 @@ import type { AttributeValue, TransactWriteItem } from '@aws-sdk/client-dynamodb
 import { GUARD_ATTR } from '../keys/unique-guard';
 import type { ItemKey } from '../keys';
 import { ATTR } from '../metadata/attributes';
-import { createItemInput, deleteVersionedInput, replaceItemInput } from './entity-commands';
-import type { ExpectedIdentity } from './entity-commands';
+import { createItemInput, deleteMatchingInput, deleteVersionedInput, matchingCondition, replaceItemInput } from './entity-commands';
+import type { ExpectedAttributes, ExpectedIdentity } from './entity-commands';
 import { updateItemInput } from './update-commands';
 import type { EntityUpdate } from './update-commands';
 
@@ -28,6 +28,16 @@ export function replaceEntry(tableName: string, item: Item, expected: ExpectedId
 
 export function deleteEntry(tableName: string, key: ItemKey, expected: ExpectedIdentity): TransactWriteItem {
   return { Delete: deleteVersionedInput(tableName, key, expected) } as TransactWriteItem;
+}
+
+/** Delete while the item still holds the expected attribute values, whatever its version. */
+export function deleteMatchingEntry(tableName: string, key: ItemKey, expected: ExpectedAttributes): TransactWriteItem {
+  return { Delete: deleteMatchingInput(tableName, key, expected) } as TransactWriteItem;
+}
+
+/** Checks the item still holds the expected attribute values, without writing it. */
+export function conditionCheckMatchingEntry(tableName: string, key: ItemKey, expected: ExpectedAttributes): TransactWriteItem {
+  return { ConditionCheck: { TableName: tableName, Key: key, ...matchingCondition(expected) } } as TransactWriteItem;
 }
 
 /** A partial update; transactions return no values, so `ReturnValues` is dropped. */

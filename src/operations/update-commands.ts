@@ -1,4 +1,4 @@
-import type { UpdateItemCommandInput } from '@aws-sdk/client-dynamodb';
+import type { AttributeValue, UpdateItemCommandInput } from '@aws-sdk/client-dynamodb';
 import { buildConditionExpression, buildUpdateExpression, mergeAttributes } from '../expressions';
 import type { AttributeChange, Condition } from '../expressions';
 import type { ItemKey } from '../keys';
@@ -9,27 +9,28 @@ export interface EntityUpdate {
   writeId: string;
   /** Apply only at this version (optimistic locking); any version when absent. */
   expectedVersion?: number;
+  /**
+   * Apply only while these attributes hold these stored values (absent: undefined), e.g. the uid and
+   * the unique fields an update of unique values was computed from.
+   */
+  expectedAttributes?: Readonly<Record<string, AttributeValue | undefined>>;
 }
 
 /**
- * One UpdateItem for a partial update or an atomic counter: the given changes, `version + 1` and a
- * new write id, only on an existing entity (and at `expectedVersion` if given), and never twice for
- * one write id (a retried request whose first attempt landed fails its condition instead).
+ * One UpdateItem for a partial update or an atomic counter: the given changes, `version + 1` and the
+ * write recorded in the item's write history, only on an existing entity (and at `expectedVersion`
+ * if given), and never twice for one write id: a retried request whose first attempt landed fails
+ * its condition instead, even when other writes came in between (see WRITE_HISTORY).
  */
 export function updateItemInput(tableName: string, key: ItemKey, update: EntityUpdate): UpdateItemCommandInput {
-  const changes: AttributeChange[] = [
-    ...update.changes,
-    { kind: 'increment', attribute: ATTR.version, by: { N: '1' } },
-    { kind: 'set', attribute: ATTR.writeId, value: { S: update.writeId } },
-  ];
-  const conditions: Condition[] = [
-    { kind: 'exists', attribute: ATTR.pk },
-    ...(update.expectedVersion !== undefined
-      ? [{ kind: 'equals' as const, attribute: ATTR.version, value: { N: String(update.expectedVersion) } }]
-      : []),
-    { kind: 'absentOrNot', attribute: ATTR.writeId, value: { S: update.writeId } },
-  ];
-  const set = buildUpdateExpression(changes);
+  const changes: AttributeChange[] = [...update.changes, { kind: 'increment', attribute: ATTR.version, by: { N: '1' } }];
+  const conditions: Condition[] = [{ kind: 'exists', attribute: ATTR.pk }];
+  if (update.expectedVersion !== undefined) {
+    conditions.push({ kind: 'equals', attribute: ATTR.version, value: { N: String(update.expectedVersion) } });
+  }
+  for (const [attribute, stored] of Object.entries(update.expectedAttributes ?? {})) conditions.push({ kind: 'sameAs', attribute, stored });
+  conditions.push({ kind: 'writeNotRecorded', writeId: update.writeId });
+  const set = buildUpdateExpression(changes, update.writeId);
   const condition = buildConditionExpression(conditions);
   return {
     TableName: tableName,

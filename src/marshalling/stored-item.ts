@@ -1,0 +1,56 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { ATTR, WRITE_HISTORY } from '../metadata/attributes';
+
+/**
+ * The library's bookkeeping read from a stored item: its identity (uid, version) and the ids of its
+ * last writes. The one place that knows how they are stored.
+ */
+
+type Item = Record<string, AttributeValue>;
+
+export interface StoredIdentity {
+  uid: string;
+  version: number;
+}
+
+export function identityOfItem(item: Item): StoredIdentity {
+  return { uid: item[ATTR.uid]?.S as string, version: Number(item[ATTR.version]?.N) };
+}
+
+/** The write ids an item holds, newest first (placeholders of a history not yet full are skipped). */
+export function writeHistoryOf(item: Item): string[] {
+  const ids: string[] = [];
+  for (const attribute of WRITE_HISTORY) {
+    const id = item[attribute]?.S;
+    if (id) ids.push(id);
+  }
+  return ids;
+}
+
+/** Whether the item records this write among its last writes: proof that the write landed. */
+export function holdsWrite(item: Item | undefined, writeId: string | undefined): boolean {
+  if (item === undefined || writeId === undefined) return false;
+  for (const attribute of WRITE_HISTORY) if (item[attribute]?.S === writeId) return true;
+  return false;
+}
+
+/**
+ * The history attributes of a full-item write (a put): the new id, then the ids the item held when it
+ * was loaded, shifted by one slot. A put replaces the whole item, so it must carry them itself.
+ */
+export function addHistoryAttributes(into: Item, writeId: string, previous: readonly string[] | undefined): Item {
+  into[ATTR.writeId] = { S: writeId };
+  if (previous === undefined) return into;
+  const count = Math.min(previous.length, WRITE_HISTORY.length - 1);
+  for (let i = 0; i < count; i += 1) into[WRITE_HISTORY[i + 1] as string] = { S: previous[i] as string };
+  return into;
+}
+
+/** The history after one more write, as an update shifts it in the engine (for items computed locally). */
+export function shiftedHistory(item: Item, writeId: string): Item {
+  const shifted: Item = { [ATTR.writeId]: { S: writeId } };
+  for (let i = 1; i < WRITE_HISTORY.length; i += 1) {
+    shifted[WRITE_HISTORY[i] as string] = item[WRITE_HISTORY[i - 1] as string] ?? { S: '' };
+  }
+  return shifted;
+}
