@@ -25,8 +25,12 @@ export type Fault =
   | { kind: 'throttle' }
   /** Answered for the engine, which never sees the request: HTTP 500 InternalServerError. */
   | { kind: 'http500' }
-  /** Forwarded and applied by the engine, then the answer is lost: the client sees ECONNRESET. */
-  | { kind: 'dropAfterApply' }
+  /**
+   * Forwarded and applied by the engine, then the answer is lost: the client sees ECONNRESET. With
+   * `meanwhile`, that runs (another client's writes) after the engine applied the request and before
+   * the client hears of the failure, so it lands between the lost answer and the SDK's retry.
+   */
+  | { kind: 'dropAfterApply'; meanwhile?: () => Promise<unknown> }
   /**
    * Batch requests only: the last `count` (default: half, at least one) write requests or keys are
    * taken out of the forwarded request and returned as UnprocessedItems / UnprocessedKeys, so the
@@ -92,6 +96,7 @@ export class FaultInjector implements HttpHandler<object> {
         return jsonResponse(500, errorBody('InternalServerError', 'Injected internal server error'));
       case 'dropAfterApply':
         await readBody((await this.inner.handle(request, options)).response);
+        if (fault.meanwhile) await fault.meanwhile();
         throw Object.assign(new Error('socket hang up (injected after the engine applied the request)'), { code: 'ECONNRESET' });
       case 'unprocessed':
         return this.leaveUnprocessed(request, operation, fault.count, options);
