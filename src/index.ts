@@ -40,6 +40,7 @@ export {
   MetadataError,
   TableSchemaMismatchError,
   TableNotReadyError,
+  TableNotFoundError,
   InvalidArgumentError,
   NotConfiguredError,
   UnsupportedByEngineError,

@@ -42,6 +42,7 @@ import type {
 } from '@aws-sdk/client-dynamodb';
 import { DynamoDBRequestError } from '../errors';
 import type { Logger } from './logger';
+import { requestError } from './request-error';
 
 interface Operations {
   GetItem: [GetItemCommandInput, GetItemCommandOutput];
@@ -90,7 +91,8 @@ const CAPACITY_OPERATIONS = new Set<OperationName>([
 
 /**
  * The one place that talks to DynamoDB: sends a command, wraps any failure in `DynamoDBRequestError`
- * (so no raw AWS error escapes), and reports timing and consumed capacity to the logger.
+ * (so no raw AWS error escapes; a missing table is its subclass `TableNotFoundError`), and reports
+ * timing and consumed capacity to the logger.
  */
 export class RequestExecutor {
   readonly client: DynamoDBClient;
@@ -116,7 +118,7 @@ export class RequestExecutor {
       return output;
     } catch (error) {
       this.logger?.debug?.('dynamodb request failed', { operation, entity, error: (error as Error)?.name });
-      throw new DynamoDBRequestError(operation, error, entity);
+      throw requestError(operation, input, error, entity);
     }
   }
 

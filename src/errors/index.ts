@@ -12,11 +12,13 @@ export {
   MetadataError,
   TableSchemaMismatchError,
   TableNotReadyError,
+  TableNotFoundError,
   InvalidArgumentError,
   NotConfiguredError,
   UnsupportedByEngineError,
   DynamoDBRequestError,
 } from './setup-errors';
+export type { RequestTarget } from './setup-errors';
 export { BatchGetIncompleteError, BatchSaveIncompleteError, BatchDeleteIncompleteError } from './batch-errors';
 export type { BatchSaveOutcome } from './batch-errors';
 export { UniqueConstraintError, TransactionCanceledError, TransactionTooLargeError } from './transaction-errors';

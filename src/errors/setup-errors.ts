@@ -1,5 +1,6 @@
 import type { AttributeValue, CancellationReason } from '@aws-sdk/client-dynamodb';
 import { DynamoSingleTableError } from './base';
+import type { ErrorCode } from './base';
 
 /** A decorated class is wrong (or not decorated). Raised when the class is registered or first used. */
 export class MetadataError extends DynamoSingleTableError {
@@ -82,11 +83,12 @@ export class DynamoDBRequestError extends DynamoSingleTableError {
   /** The item DynamoDB returned with a failed condition check (`ReturnValuesOnConditionCheckFailure`). */
   readonly item: Record<string, AttributeValue> | undefined;
 
-  constructor(operation: string, cause: unknown, entity?: string) {
+  /** `specific`: the code and message of a subclass that names a known failure (TableNotFoundError). */
+  constructor(operation: string, cause: unknown, entity?: string, specific?: { code: ErrorCode; message: string }) {
     const details = describeAwsError(cause);
     super(
-      'DYNAMODB_REQUEST_FAILED',
-      `DynamoDB ${operation}${entity ? ` for ${entity}` : ''} failed: ${details.name}: ${details.message}`,
+      specific?.code ?? 'DYNAMODB_REQUEST_FAILED',
+      specific?.message ?? `${requestText(operation, entity)} failed: ${details.name}: ${details.message}`,
       { cause, entity },
     );
     this.awsErrorName = details.name;
@@ -98,6 +100,41 @@ export class DynamoDBRequestError extends DynamoSingleTableError {
     this.attempts = details.attempts;
     this.cancellationReasons = details.cancellationReasons;
   }
+}
+
+/** What a request was for: a table, and the index when it named one. */
+export interface RequestTarget {
+  tableName: string;
+  indexName?: string;
+}
+
+/**
+ * A request named a table that does not exist (DynamoDB's ResourceNotFoundException): it was deleted,
+ * never created, or the client points at another region or account. DynamoDB gives the same answer
+ * for a missing index, so a request that named one names both. Nothing was written.
+ */
+export class TableNotFoundError extends DynamoDBRequestError {
+  /** The table the request named (several, comma-separated, for a request spanning tables). */
+  readonly tableName: string;
+  /** The index the request named, if any. */
+  readonly indexName: string | undefined;
+
+  constructor(operation: string, cause: unknown, target: RequestTarget, entity?: string) {
+    const index = target.indexName === undefined ? '' : ` (or has no index ${JSON.stringify(target.indexName)})`;
+    super(operation, cause, entity, {
+      code: 'TABLE_NOT_FOUND',
+      message:
+        `${requestText(operation, entity)} failed: table ${JSON.stringify(target.tableName)} does not exist${index} ` +
+        'in the region and account of this client. Call em.ensureTableExists() at start-up (it creates the table ' +
+        'and its index and waits until they are ACTIVE), or create the table with the layout described in the README.',
+    });
+    this.tableName = target.tableName;
+    this.indexName = target.indexName;
+  }
+}
+
+function requestText(operation: string, entity: string | undefined): string {
+  return `DynamoDB ${operation}${entity ? ` for ${entity}` : ''}`;
 }
 
 interface AwsErrorDetails {

@@ -2,6 +2,7 @@ import type { TableDescription } from '@aws-sdk/client-dynamodb';
 import { isDynamoSingleTableError, InvalidArgumentError, TableNotReadyError, TableSchemaMismatchError } from '../errors';
 import type { DynamoDBRequestError } from '../errors';
 import type { RequestExecutor } from '../client/executor';
+import { sleep } from '../client/retry';
 import { createTableInput, isTableReady, tableSchemaProblems } from '../operations/table-schema';
 import type { TableProvisioning } from '../operations/table-schema';
 
@@ -10,24 +11,40 @@ export interface EnsureTableOptions extends Partial<TableProvisioning> {
   timeoutMs?: number;
 }
 
+/** Polling of DescribeTable: local engines answer within milliseconds, DynamoDB within seconds. */
+const FIRST_POLL_MS = 10;
+const MAX_POLL_MS = 1000;
+
 /**
  * Creates the table if it is missing and waits until it and its index are ACTIVE. Safe to call
  * concurrently, from one process or many: a concurrent creator's ResourceInUseException just means
- * "wait for it". An existing table of another layout fails with TableSchemaMismatchError, untouched.
+ * "wait for it". A table being deleted is waited out, then created anew. An existing table of another
+ * layout fails with TableSchemaMismatchError, untouched.
+ *
+ * Polls DescribeTable from 10 ms, doubling up to 1 s, rather than using the SDK waiter, whose first
+ * check comes a full second or more after a CREATING answer.
  */
 export async function ensureTable(executor: RequestExecutor, tableName: string, options: EnsureTableOptions): Promise<void> {
   const provisioning = checkProvisioning(options);
-  let table = await describeTable(executor, tableName);
-  if (table) throwOnMismatch(tableName, table);
-  if (!table) {
-    try {
-      await executor.send('CreateTable', createTableInput(tableName, provisioning));
-    } catch (error) {
-      if (!isAwsError(error, 'ResourceInUseException')) throw error;
+  const timeoutMs = options.timeoutMs ?? 600_000;
+  const deadline = Date.now() + timeoutMs;
+  let delay = FIRST_POLL_MS;
+  for (;;) {
+    const table = await describeTable(executor, tableName);
+    if (!table && (await createTable(executor, tableName, provisioning))) {
+      // Ours: local engines make a new table ACTIVE at once, so look again right away.
+      delay = FIRST_POLL_MS;
+      continue;
     }
+    // A DELETING table's description is no layout to judge (dynalite drops its index from it): wait.
+    if (table && table.TableStatus !== 'DELETING') {
+      throwOnMismatch(tableName, table);
+      if (isTableReady(table)) return;
+    }
+    if (Date.now() + delay > deadline) throw new TableNotReadyError(tableName, timeoutMs, table?.TableStatus ?? 'missing');
+    await sleep(delay);
+    delay = Math.min(delay * 2, MAX_POLL_MS);
   }
-  table = await waitUntilReady(executor, tableName, options.timeoutMs ?? 600_000);
-  throwOnMismatch(tableName, table);
 }
 
 function checkProvisioning(options: EnsureTableOptions): TableProvisioning {
@@ -53,24 +70,19 @@ async function describeTable(executor: RequestExecutor, tableName: string): Prom
   try {
     return (await executor.send('DescribeTable', { TableName: tableName })).Table;
   } catch (error) {
-    if (isAwsError(error, 'ResourceNotFoundException')) return undefined;
+    if (isDynamoSingleTableError(error, 'TABLE_NOT_FOUND')) return undefined;
     throw error;
   }
 }
 
-/**
- * Polls DescribeTable from 10 ms, doubling up to 1 s. Local engines are ready within milliseconds,
- * where the SDK waiter would sleep a full second or more on its first CREATING answer.
- */
-async function waitUntilReady(executor: RequestExecutor, tableName: string, timeoutMs: number): Promise<TableDescription> {
-  const deadline = Date.now() + timeoutMs;
-  for (let delay = 10; ; delay = Math.min(delay * 2, 1000)) {
-    const table = await describeTable(executor, tableName);
-    if (table && isTableReady(table)) return table;
-    if (Date.now() + delay > deadline) {
-      throw new TableNotReadyError(tableName, timeoutMs, table?.TableStatus ?? 'missing');
-    }
-    await new Promise((resolve) => setTimeout(resolve, delay));
+/** True when this call created the table; false when another creator got there first. */
+async function createTable(executor: RequestExecutor, tableName: string, provisioning: TableProvisioning): Promise<boolean> {
+  try {
+    await executor.send('CreateTable', createTableInput(tableName, provisioning));
+    return true;
+  } catch (error) {
+    if (isAwsError(error, 'ResourceInUseException')) return false;
+    throw error;
   }
 }
 
