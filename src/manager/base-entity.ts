@@ -108,6 +108,11 @@ export abstract class BaseEntity {
     return repositoryOf<T>(this).getByUnique(field, value);
   }
 
+  /** See `Repository.claimUniques`: writes missing guards of fields made `@Unique()` after data existed. */
+  static async claimUniques<T extends BaseEntity>(this: EntityClass<T>, strId: string): Promise<T> {
+    return repositoryOf<T>(this).claimUniques(strId);
+  }
+
   static async deleteByStr<T extends BaseEntity>(this: EntityClass<T>, strId: string): Promise<boolean> {
     return repositoryOf<T>(this).deleteByStr(strId);
   }
