@@ -1,6 +1,7 @@
 import type { AttributeValue, CancellationReason } from '@aws-sdk/client-dynamodb';
 import { EntityManager, VersionConflictError, WRITE_HISTORY } from '../../src';
 import { EntityMapper } from '../../src/marshalling/entity-mapper';
+import { itemSize } from '../../src/marshalling/item-size';
 import { addHistoryAttributes, holdsWrite, shiftedHistory, writeHistoryOf } from '../../src/marshalling/stored-item';
 import { deleteMatchingInput } from '../../src/operations/entity-commands';
 import { conditionCheckMatchingEntry } from '../../src/operations/transaction-commands';
@@ -35,6 +36,12 @@ describe('the write history of an item', () => {
   it('shiftedHistory computes what an update does in the engine: one slot down, the oldest dropped, gaps as ""', () => {
     expect(writeHistoryOf(shiftedHistory(historyItem(ids(8)), 'new'))).toEqual(['new', ...ids(7)]);
     expect(shiftedHistory(historyItem(['a']), 'b')).toMatchObject({ _writeId: { S: 'b' }, _w1: { S: 'a' }, _w2: { S: '' }, _w7: { S: '' } });
+  });
+
+  it('costs 20 bytes of item size after a create, 125 at most (8 ids): the README figures', () => {
+    expect(itemSize(addHistoryAttributes({}, 'abcdefghijkl', undefined))).toBe(20);
+    expect(itemSize(shiftedHistory(historyItem(['abcdefghijkl']), 'mnopqrstuvwx'))).toBe(20 + 15 + 6 * 3);
+    expect(itemSize(historyItem(Array.from({ length: 8 }, () => 'abcdefghijkl')))).toBe(125);
   });
 
   it('a loaded entity carries its history into the next put, so another client can still find its write', () => {
