@@ -1,6 +1,9 @@
 import { BadRequestException, HttpException, Logger } from '@nestjs/common';
 import type { ArgumentsHost, HttpServer } from '@nestjs/common';
 import {
+  BatchDeleteIncompleteError,
+  BatchGetIncompleteError,
+  BatchSaveIncompleteError,
   DynamoDBRequestError,
   DynamoSingleTableError,
   EntityAlreadyExistsError,
@@ -8,13 +11,14 @@ import {
   EntityValidationError,
   InvalidArgumentError,
   ItemTooLargeError,
+  TableNotFoundError,
   TableNotReadyError,
   TransactionCanceledError,
   UniqueConstraintError,
   VersionConflictError,
 } from '../../src';
 import type { ErrorCode, PropertyViolation } from '../../src';
-import { DynamoSingleTableExceptionFilter, httpStatusOf, toHttpErrorBody } from '../../src/nestjs';
+import { DynamoSingleTableExceptionFilter, RETRY_AFTER_SECONDS, httpErrorHeaders, httpStatusOf, toHttpErrorBody } from '../../src/nestjs';
 
 /** An error of ours by code alone: how the filter sees codes whose classes it never imports. */
 function errorWithCode(code: string, extra: Record<string, unknown> = {}): DynamoSingleTableError {
@@ -28,6 +32,14 @@ function transactionCanceled(...reasons: string[]): DynamoSingleTableError {
 }
 
 const SECRET = 'table prod-users-7f3a in arn:aws:dynamodb:eu-west-1:123456789012';
+
+/** A request failure as the executor makes it, after the SDK's retries ran out. */
+function requestFailed(awsErrorName: string, status = 400): DynamoDBRequestError {
+  return new DynamoDBRequestError('PutItem', Object.assign(new Error(SECRET), { name: awsErrorName, $metadata: { httpStatusCode: status, attempts: 3 } }));
+}
+
+const tableNotFound = () =>
+  new TableNotFoundError('GetItem', Object.assign(new Error(SECRET), { name: 'ResourceNotFoundException' }), { tableName: 'prod-users-7f3a' }, 'User');
 
 describe('toHttpErrorBody: status per code', () => {
   const cases: Array<[string, unknown, number]> = [
@@ -44,9 +56,22 @@ describe('toHttpErrorBody: status per code', () => {
     ],
     ['VERSION_CONFLICT', new VersionConflictError('User', 'ada', 1, 2), 409],
     ['TRANSACTION_CANCELED (conflicts only)', transactionCanceled('ConditionalCheckFailed', 'TransactionConflict'), 409],
-    ['TRANSACTION_CANCELED (a throughput failure)', transactionCanceled('ConditionalCheckFailed', 'ProvisionedThroughputExceeded'), 500],
+    ['TRANSACTION_CANCELED (a condition failure and throttling: the condition decides)', transactionCanceled('ConditionalCheckFailed', 'ProvisionedThroughputExceeded'), 409],
+    ['TRANSACTION_CANCELED (throttling only)', transactionCanceled('ProvisionedThroughputExceeded', 'ThrottlingError'), 503],
+    ['TRANSACTION_CANCELED (throttling and conflicts)', transactionCanceled('TransactionConflict', 'ThrottlingError'), 503],
+    ['TRANSACTION_CANCELED (a validation failure)', transactionCanceled('ConditionalCheckFailed', 'ValidationError'), 500],
     ['TRANSACTION_CANCELED (no reasons)', transactionCanceled(), 500],
-    ['ITEM_TOO_LARGE', new ItemTooLargeError('User', 'ada', 500_000, 400_000), 500],
+    ['ITEM_TOO_LARGE', new ItemTooLargeError('User', 'ada', 500_000, 400_000), 413],
+    ['ITEM_TOO_LARGE (an update DynamoDB refused)', new ItemTooLargeError('User', 'ada', undefined, 400_000), 413],
+    ['ProvisionedThroughputExceededException', requestFailed('ProvisionedThroughputExceededException'), 503],
+    ['ThrottlingException', requestFailed('ThrottlingException'), 503],
+    ['RequestLimitExceeded', requestFailed('RequestLimitExceeded'), 503],
+    ['BATCH_GET_INCOMPLETE (throttled)', new BatchGetIncompleteError('User', ['ada'], [undefined], requestFailed('ProvisionedThroughputExceededException')), 503],
+    ['BATCH_SAVE_INCOMPLETE (kept unprocessed)', new BatchSaveIncompleteError('User', { saved: [], unsaved: [{}], outcomeUnknown: [], unsavedStrIds: ['ada'] }), 503],
+    ['BATCH_DELETE_INCOMPLETE (throttled)', new BatchDeleteIncompleteError('User', ['ada'], [], requestFailed('ThrottlingException')), 503],
+    ['BATCH_GET_INCOMPLETE (an internal server error)', new BatchGetIncompleteError('User', ['ada'], [undefined], requestFailed('InternalServerError', 500)), 500],
+    ['BATCH_DELETE_INCOMPLETE (the table is missing)', new BatchDeleteIncompleteError('User', ['ada'], [], tableNotFound()), 500],
+    ['TABLE_NOT_FOUND', tableNotFound(), 500],
     ['TABLE_NOT_READY', new TableNotReadyError(SECRET, 1000, 'CREATING'), 500],
     ['DYNAMODB_REQUEST_FAILED', new DynamoDBRequestError('PutItem', Object.assign(new Error(SECRET), { name: 'InternalServerError' })), 500],
     ['a code added later', errorWithCode('SOMETHING_NEW'), 500],
@@ -54,7 +79,7 @@ describe('toHttpErrorBody: status per code', () => {
     ['a thrown string', SECRET, 500],
   ];
 
-  it.each(cases)('%s -> %i', (_label, error, status) => {
+  it.each(cases.map(([label, error, status]) => [`${label} -> ${status}`, error, status] as const))('%s', (_label, error, status) => {
     expect(httpStatusOf(error)).toBe(status);
     expect(toHttpErrorBody(error).statusCode).toBe(status);
   });
@@ -79,8 +104,30 @@ describe('toHttpErrorBody: status per code', () => {
     });
   });
 
+  it('a 413 body carries the code and the message (it describes the client\'s own entity)', () => {
+    const error = new ItemTooLargeError('User', 'ada', 500_000, 400_000);
+    expect(toHttpErrorBody(error)).toEqual({ statusCode: 413, error: 'Payload Too Large', code: 'ITEM_TOO_LARGE', message: error.message });
+    expect(httpErrorHeaders(error)).toEqual({});
+  });
+
+  it.each([
+    ['a throttled request', requestFailed('ProvisionedThroughputExceededException')],
+    ['a throttled transaction', transactionCanceled('ThrottlingError')],
+    ['a throttled batch', new BatchGetIncompleteError('User', ['ada'], [undefined], requestFailed('ThrottlingException'))],
+  ])('a 503 body (%s) is generic, leaks nothing, and comes with Retry-After', (_label, error) => {
+    expect(toHttpErrorBody(error)).toEqual({
+      statusCode: 503,
+      error: 'Service Unavailable',
+      code: 'SERVICE_UNAVAILABLE',
+      message: `Service temporarily unavailable. Retry after ${RETRY_AFTER_SECONDS} second(s).`,
+    });
+    expect(httpErrorHeaders(error)).toEqual({ 'Retry-After': String(RETRY_AFTER_SECONDS) });
+    expect(RETRY_AFTER_SECONDS).toBe(1);
+  });
+
   it.each([
     ['ours', new DynamoDBRequestError('PutItem', Object.assign(new Error(SECRET), { name: 'InternalServerError' }))],
+    ['a missing table', tableNotFound()],
     ['foreign', new Error(SECRET)],
   ])('a 500 body (%s error) is generic and leaks nothing', (_label, error) => {
     const body = toHttpErrorBody(error);
@@ -91,10 +138,12 @@ describe('toHttpErrorBody: status per code', () => {
 /** A fake HTTP adapter and ArgumentsHost: enough of Nest's contract for the filter. */
 function httpHarness(type = 'http', headersSent = false) {
   const replies: Array<{ body: unknown; status: number | undefined }> = [];
+  const headers: Array<[string, string]> = [];
   const adapter = {
     reply: jest.fn((_response: unknown, body: unknown, status?: number) => replies.push({ body, status })),
     isHeadersSent: jest.fn(() => headersSent),
     end: jest.fn(),
+    setHeader: jest.fn((_response: unknown, name: string, value: string) => headers.push([name, value])),
   };
   const response = { fake: 'response' };
   const host = {
@@ -103,7 +152,7 @@ function httpHarness(type = 'http', headersSent = false) {
     switchToHttp: () => ({ getResponse: () => response, getRequest: () => ({}) }),
   } as unknown as ArgumentsHost;
   const filter = new DynamoSingleTableExceptionFilter(adapter as unknown as HttpServer);
-  return { filter, host, adapter, replies, response };
+  return { filter, host, adapter, replies, response, headers };
 }
 
 describe('DynamoSingleTableExceptionFilter', () => {
@@ -127,6 +176,32 @@ describe('DynamoSingleTableExceptionFilter', () => {
     expect(replies).toEqual([{ status: 500, body: expect.objectContaining({ code: 'INTERNAL_ERROR', message: 'Internal server error' }) }]);
     expect(JSON.stringify(replies)).not.toContain('prod-users');
     expect(logged).toHaveBeenCalledWith(expect.stringContaining(SECRET), expect.any(String));
+  });
+
+  it('answers throttling that outlived the retries with 503 and Retry-After, and logs it', () => {
+    const { filter, host, replies, headers } = httpHarness();
+    filter.catch(requestFailed('ProvisionedThroughputExceededException'), host);
+    expect(replies).toEqual([{ status: 503, body: expect.objectContaining({ code: 'SERVICE_UNAVAILABLE' }) }]);
+    expect(headers).toEqual([['Retry-After', '1']]);
+    expect(JSON.stringify(replies)).not.toContain('prod-users');
+    expect(logged).toHaveBeenCalledWith(expect.stringContaining('ProvisionedThroughputExceededException'), expect.any(String));
+  });
+
+  it('answers a missing table with a generic 500, no Retry-After, and logs which table', () => {
+    const { filter, host, replies, headers } = httpHarness();
+    filter.catch(tableNotFound(), host);
+    expect(replies).toEqual([{ status: 500, body: expect.objectContaining({ code: 'INTERNAL_ERROR', message: 'Internal server error' }) }]);
+    expect(JSON.stringify(replies)).not.toContain('prod-users');
+    expect(headers).toEqual([]);
+    expect(logged).toHaveBeenCalledWith(expect.stringContaining('TABLE_NOT_FOUND: DynamoDB GetItem for User failed: table "prod-users-7f3a"'), expect.any(String));
+  });
+
+  it('answers an oversized item with 413 and its message, without logging', () => {
+    const { filter, host, replies, headers } = httpHarness();
+    filter.catch(new ItemTooLargeError('User', 'ada', 500_000, 400_000), host);
+    expect(replies).toEqual([{ status: 413, body: expect.objectContaining({ code: 'ITEM_TOO_LARGE', error: 'Payload Too Large' }) }]);
+    expect(headers).toEqual([]);
+    expect(logged).not.toHaveBeenCalled();
   });
 
   it('leaves HttpExceptions to Nest: their own status and body', () => {

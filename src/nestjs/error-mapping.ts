@@ -7,12 +7,23 @@ export interface DynamoSingleTableErrorBody {
   statusCode: number;
   /** The HTTP reason phrase of `statusCode`, e.g. `Conflict`. */
   error: string;
-  /** Our stable error code (`ENTITY_NOT_FOUND`...), or `INTERNAL_ERROR` for every 500. */
+  /**
+   * Our stable error code (`ENTITY_NOT_FOUND`...) for a 4xx; `SERVICE_UNAVAILABLE` for every 503 and
+   * `INTERNAL_ERROR` for every 500, whose details stay in the server log.
+   */
   code: string;
   message: string;
   /** Only for `VALIDATION_FAILED`: every failed property with its constraint messages. */
   violations?: PropertyViolation[];
 }
+
+/**
+ * The `Retry-After` of a 503, in seconds. The SDK (and, for batches, the library) already retried
+ * with backoff before the error reached the filter, so the throttling has lasted a while; one second
+ * lets DynamoDB's capacity catch up (on-demand tables and adaptive capacity react within seconds)
+ * without stalling a user for long. Clients with their own backoff may wait longer.
+ */
+export const RETRY_AFTER_SECONDS = 1;
 
 /**
  * Client errors by code. Codes, not classes: `instanceof` fails when two copies of the package are
@@ -22,6 +33,9 @@ export interface DynamoSingleTableErrorBody {
  * and for its own optimistic locking (a stale `save()`, a lost race between two requests), and a filter
  * cannot tell these apart. 409 says "the resource changed; reload and retry", which is right for both;
  * an endpoint that implements HTTP conditional requests can turn it into 412 itself.
+ *
+ * ITEM_TOO_LARGE is 413: the entity the client sent would not fit in a DynamoDB item (checked before
+ * sending); resending it unchanged can never succeed.
  */
 const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   VALIDATION_FAILED: 400,
@@ -30,22 +44,59 @@ const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   ENTITY_ALREADY_EXISTS: 409,
   UNIQUE_CONSTRAINT_VIOLATION: 409,
   VERSION_CONFLICT: 409,
+  ITEM_TOO_LARGE: 413,
 };
 
-/** DynamoDB cancellation reasons that mean "the data was not in the expected state", i.e. a conflict. */
-const CONFLICT_REASONS = new Set(['ConditionalCheckFailed', 'TransactionConflict']);
+/** AWS error names of a request DynamoDB refused for lack of capacity (after the SDK's retries). */
+const THROTTLING_ERRORS = new Set(['ProvisionedThroughputExceededException', 'ThrottlingException', 'RequestLimitExceeded']);
+/** Cancellation reasons of a transaction item refused for lack of capacity. */
+const THROTTLING_REASONS = new Set(['ProvisionedThroughputExceeded', 'ThrottlingError']);
+const CONDITION_FAILED = 'ConditionalCheckFailed';
+/** Another transaction held the item: transient, and the library already retried it. */
+const CONFLICT = 'TransactionConflict';
+const BATCH_INCOMPLETE = new Set(['BATCH_GET_INCOMPLETE', 'BATCH_SAVE_INCOMPLETE', 'BATCH_DELETE_INCOMPLETE']);
 
+function isThrottledRequest(error: unknown): boolean {
+  return isDynamoSingleTableError(error, 'DYNAMODB_REQUEST_FAILED') && THROTTLING_ERRORS.has(String((error as { awsErrorName?: unknown }).awsErrorName));
+}
+
+/**
+ * A canceled transaction by the reasons of its failed items. A failed condition decides when every
+ * other failure is transient (a retry would fail on that condition again): 409. Only throttling and
+ * conflicts: the same request may succeed later, 503 (conflicts alone stay 409, as documented: the
+ * library already retried them). Anything else (a validation error, no reasons) is ours: 500.
+ */
 function transactionStatus(error: unknown): number {
   const failures = (error as { failures?: ReadonlyArray<{ reason?: unknown }> }).failures;
   if (!Array.isArray(failures) || failures.length === 0) return 500;
-  return failures.every((failure) => CONFLICT_REASONS.has(String(failure.reason))) ? 409 : 500;
+  const reasons = failures.map((failure) => String(failure.reason));
+  const transient = (reason: string) => reason === CONFLICT || THROTTLING_REASONS.has(reason);
+  if (!reasons.every((reason) => reason === CONDITION_FAILED || transient(reason))) return 500;
+  if (reasons.includes(CONDITION_FAILED) || reasons.every((reason) => reason === CONFLICT)) return 409;
+  return 503;
+}
+
+/**
+ * A batch that gave up: throttled when its last request was throttled, or when DynamoDB kept returning
+ * items unprocessed (no cause), which is how a batch reports exceeded capacity.
+ */
+function batchStatus(error: unknown): number {
+  const cause = (error as { cause?: unknown }).cause;
+  return cause === undefined || isThrottledRequest(cause) ? 503 : 500;
 }
 
 /** The HTTP status for an error of ours; 500 for any other code (a server-side fault, not the client's). */
 export function httpStatusOf(error: unknown): number {
   if (!isDynamoSingleTableError(error)) return 500;
   if (error.code === 'TRANSACTION_CANCELED') return transactionStatus(error);
+  if (BATCH_INCOMPLETE.has(error.code)) return batchStatus(error);
+  if (isThrottledRequest(error)) return 503;
   return STATUS_BY_CODE[error.code] ?? 500;
+}
+
+/** Headers to send with the answer: `Retry-After` on a 503, none otherwise. */
+export function httpErrorHeaders(error: unknown): Record<string, string> {
+  return httpStatusOf(error) === 503 ? { 'Retry-After': String(RETRY_AFTER_SECONDS) } : {};
 }
 
 function violationsOf(error: unknown): PropertyViolation[] {
@@ -55,12 +106,16 @@ function violationsOf(error: unknown): PropertyViolation[] {
 
 /**
  * The status and body for any thrown value. A 4xx carries our message (it describes the client's own
- * input: which id, which version, which property); a 500 carries nothing of the error, whose message
+ * input: which id, which version, which property); a 5xx carries nothing of the error, whose message
  * may name tables, AWS request ids or internals.
  */
 export function toHttpErrorBody(error: unknown): DynamoSingleTableErrorBody {
   const statusCode = httpStatusOf(error);
   const reason = STATUS_CODES[statusCode] ?? 'Error';
+  if (statusCode === 503) {
+    const message = `Service temporarily unavailable. Retry after ${RETRY_AFTER_SECONDS} second(s).`;
+    return { statusCode, error: reason, code: 'SERVICE_UNAVAILABLE', message };
+  }
   if (statusCode >= 500 || !isDynamoSingleTableError(error)) {
     return { statusCode, error: reason, code: 'INTERNAL_ERROR', message: 'Internal server error' };
   }
