@@ -89,6 +89,14 @@ describeEachEngine('lost answers with other writes before the retry', (engine) =
     await expect(other().findByStr('la-dbs')).resolves.toBeUndefined();
   });
 
+  it('deleteByStr of an absent id: false after a throttled attempt (refused), true after a 500 (may have applied)', async () => {
+    faults.inject({ operation: 'DeleteItem', fault: { kind: 'throttle' }, times: 1 });
+    await expect(users().deleteByStr('la-never')).resolves.toBe(false);
+    faults.inject({ operation: 'DeleteItem', fault: { kind: 'http500' }, times: 1 });
+    await expect(users().deleteByStr('la-never')).resolves.toBe(true);
+    expect(faults.injected.map((f) => f.kind)).toEqual(['throttle', 'http500']);
+  });
+
   it('delete() of a copy another client deleted gives the same answer with and without an SDK retry', async () => {
     for (const retried of [false, true]) {
       const id = `la-stale-${retried}`;

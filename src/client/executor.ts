@@ -42,6 +42,12 @@ import type {
 } from '@aws-sdk/client-dynamodb';
 import { DynamoDBRequestError } from '../errors';
 import type { Logger } from './logger';
+import { ATTEMPT_LOG_OPTIONS, attemptLogMiddleware } from './attempt-log';
+import type { AttemptLog } from './attempt-log';
+
+interface MiddlewareStack {
+  add(middleware: never, options: typeof ATTEMPT_LOG_OPTIONS): void;
+}
 import { requestError } from './request-error';
 
 interface Operations {
@@ -105,12 +111,14 @@ export class RequestExecutor {
     this.capacity = options.returnConsumedCapacity ?? 'NONE';
   }
 
-  async send<K extends OperationName>(operation: K, input: Operations[K][0], entity?: string): Promise<Operations[K][1]> {
+  /** With `attempts`, the outcome of each SDK attempt is counted there (see AttemptLog). */
+  async send<K extends OperationName>(operation: K, input: Operations[K][0], entity?: string, attempts?: AttemptLog): Promise<Operations[K][1]> {
     const request =
       this.capacity !== 'NONE' && CAPACITY_OPERATIONS.has(operation)
         ? { ...input, ReturnConsumedCapacity: this.capacity }
         : input;
     const command = new COMMANDS[operation](request as never);
+    if (attempts) (command as { middlewareStack: MiddlewareStack }).middlewareStack.add(attemptLogMiddleware(attempts) as never, ATTEMPT_LOG_OPTIONS);
     const started = this.logger?.debug ? performance.now() : 0;
     try {
       const output = (await this.client.send(command as never)) as Operations[K][1];

@@ -1,6 +1,7 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { EntityNotFoundError, InvalidArgumentError } from '../errors';
 import type { RequestExecutor } from '../client/executor';
+import type { AttemptLog } from '../client/attempt-log';
 import { GUARD_ATTR, guardKey, isUid, uniqueValueText } from '../keys';
 import { EntityMapper } from '../marshalling/entity-mapper';
 import type { Constructor, EntityMetadata } from '../metadata/types';
@@ -80,16 +81,19 @@ export class Repository<T extends object> {
 
   /**
    * Deletes by str id, whatever its version. Resolves to whether an entity was deleted: false when
-   * none had that id; true also when the SDK retried and the entity is gone (its answer may be lost).
+   * none had that id; true also when an earlier SDK attempt got no answer (or a 5xx) and the entity
+   * is gone now, since that attempt may have deleted it.
    */
   async deleteByStr(strId: string): Promise<boolean> {
     const key = this.mapper.keyOf(strId);
     // With unique fields the guards must go too: read the values, then delete all in one transaction.
     if (this.writer.unique) return this.writer.unique.deleteByStr(strId);
-    const output = await this.context.executor.send('DeleteItem', deleteByKeyInput(this.context.tableName, key), this.metadata.className);
-    // After an SDK retry the deleted item is in the answer that was lost: the entity is gone, and an
-    // earlier attempt may have deleted it, so that counts as deleted (see "Retries and lost answers").
-    return output.Attributes !== undefined || (output.$metadata?.attempts ?? 1) > 1;
+    const attempts: AttemptLog = { uncertain: 0 };
+    const output = await this.context.executor.send('DeleteItem', deleteByKeyInput(this.context.tableName, key), this.metadata.className, attempts);
+    // An earlier attempt that got no answer (or a 5xx) may have deleted the entity, its answer with
+    // the deleted item lost: the entity is gone, and that counts as deleted. Refused attempts (4xx,
+    // e.g. throttling) deleted nothing, so they do not count.
+    return output.Attributes !== undefined || attempts.uncertain > 0;
   }
 
   /** Refreshes a loaded instance in place from the stored item (one consistent GetItem). */
