@@ -132,7 +132,8 @@ export function uniqueUpdateEntries<T extends object>(
     ...base(mapper, strId),
     request: updateEntry(tableName, mapper.keyOf(strId), update),
     operation: 'update',
-    expectedVersion,
+    // The version read explains a failure ("now at version n") even where the condition ignores it.
+    expectedVersion: expectedVersion ?? identityOfItem(item).version,
     writeId,
   };
   const moves = guardChanges(tableName, mapper, strId, identityOfItem(item).uid, before, uniquesAfterChanges(before, changes));
@@ -145,6 +146,7 @@ export function deleteStoredEntries<T extends object>(tableName: string, mapper:
     ...base(mapper, strId),
     request: deleteMatchingEntry(tableName, mapper.keyOf(strId), uniqueStateOf(mapper, item)),
     operation: 'delete',
+    expectedVersion: identityOfItem(item).version, // explains a failure; the condition ignores it
   };
   const before = mapper.uniqueValuesOf(mapper.fromItem(item));
   return [main, ...guardChanges(tableName, mapper, strId, identityOfItem(item).uid, before, noUniques(mapper))];

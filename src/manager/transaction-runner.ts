@@ -28,7 +28,7 @@ export interface TransactionEntry {
   entity: string;
   strIdField: string;
   strId: string;
-  /** For version-guarded entries: the version the caller loaded. */
+  /** The version the caller loaded (version-guarded entries) or the write read: explains a failure. */
   expectedVersion?: number;
   /** For unique guards: the field and its value. */
   field?: string;
