@@ -1,7 +1,6 @@
 import type { AttributeValue, DeleteItemCommandInput, PutItemCommandInput } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBRequestError } from '../errors';
 import { isConditionFailure } from '../client/executor';
-import { ATTR } from '../metadata/attributes';
 import { holdsWrite } from '../marshalling/stored-item';
 import type { RepositoryContext } from './repository';
 
@@ -50,8 +49,4 @@ function sendRequest(context: RepositoryContext, write: ConditionalWrite): Promi
   return write.request.operation === 'PutItem'
     ? context.executor.send('PutItem', write.request.input, write.entity)
     : context.executor.send('DeleteItem', write.request.input, write.entity);
-}
-
-export function writeIdOf(item: Item): string {
-  return item[ATTR.writeId]?.S as string;
 }

@@ -16,7 +16,7 @@ import {
   updateEntry,
 } from '../operations/transaction-commands';
 import type { ExpectedAttributes } from '../operations/entity-commands';
-import { identityOfItem } from '../marshalling/stored-item';
+import { identityOfItem, writeIdOf } from '../marshalling/stored-item';
 import type { AttributeChange } from '../expressions';
 import type { TransactionEntry } from './transaction-runner';
 
@@ -59,7 +59,7 @@ export function createEntries<T extends object>(tableName: string, mapper: Entit
     ...base(mapper, strId),
     request: createEntry(tableName, item),
     operation: 'create',
-    writeId: item[ATTR.writeId]?.S,
+    writeId: writeIdOf(item),
     afterCommit: () => mapper.markStored(entity, strId, identity, item),
   };
   return [main, ...guardChanges(tableName, mapper, strId, identity.uid, undefined, mapper.uniqueValuesOf(entity))];
@@ -76,7 +76,7 @@ export function saveEntries<T extends object>(
     ...base(mapper, strId),
     request: replaceEntry(tableName, item, expected),
     operation: 'save',
-    writeId: item[ATTR.writeId]?.S,
+    writeId: writeIdOf(item),
     expectedVersion: expected.version,
     afterCommit: () => mapper.markStored(entity, strId, next, item),
   };
@@ -203,7 +203,7 @@ export function guardChanges<T extends object>(
     if (problem) violations.push({ property: field, constraints: { uniqueValueLength: problem } });
     const guard = guardItem(meta, field, next, { uid: ownerUid, strId });
     const request = claimGuardEntry(tableName, guard);
-    entries.push({ ...base(mapper, strId), request, operation: 'uniqueGuard', field, value: next, writeId: guard[ATTR.writeId]?.S });
+    entries.push({ ...base(mapper, strId), request, operation: 'uniqueGuard', field, value: next, writeId: writeIdOf(guard) });
   }
   if (violations.length > 0) throw new EntityValidationError(meta.className, violations);
   return entries;
@@ -223,9 +223,10 @@ export async function storedUniques<T extends object>(
   const remembered = entity && mapper.storedUniquesOf(entity);
   if (remembered) return { uniques: remembered };
   const item = await fetchItem(strId);
-  const matches = item && (!expected || (item[ATTR.uid]?.S === expected.uid && Number(item[ATTR.version]?.N) === expected.version));
-  if (!matches) {
-    const actual = item ? Number(item[ATTR.version]?.N) : null;
+  const found = item && identityOfItem(item);
+  const matches = found && (!expected || (found.uid === expected.uid && found.version === expected.version));
+  if (!item || !matches) {
+    const actual = found ? found.version : null;
     throw new VersionConflictError(mapper.meta.className, strId, expected?.version ?? 0, actual);
   }
   return { uniques: mapper.uniqueValuesOf(mapper.fromItem(item)), item };

@@ -2,7 +2,7 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { InvalidArgumentError } from '../errors';
 import { guardItem } from '../keys';
 import type { EntityMapper } from '../marshalling/entity-mapper';
-import { ATTR } from '../metadata/attributes';
+import { writeIdOf } from '../marshalling/stored-item';
 import { createEntry, deleteEntry, rewriteGuardEntry } from '../operations/transaction-commands';
 import { checkedIdentity, guardChanges, storedUniques } from './entity-entries';
 import type { RepositoryContext } from './repository';
@@ -42,7 +42,7 @@ export async function renameEntity<T extends object>(
     : { uniques: {} };
   const base = { entity: meta.className, strIdField: meta.strIdProperty };
   const entries: TransactionEntry[] = [
-    { ...base, strId: newStrId, request: createEntry(context.tableName, item), operation: 'create', writeId: item[ATTR.writeId]?.S },
+    { ...base, strId: newStrId, request: createEntry(context.tableName, item), operation: 'create', writeId: writeIdOf(item) },
     {
       ...base,
       strId: oldStrId,

@@ -13,8 +13,8 @@ import { newWriteId } from '../keys';
 import type { EntityMapper } from '../marshalling/entity-mapper';
 import { patchToChanges } from '../marshalling/patch';
 import { bigintAttribute, numberAttribute } from '../marshalling/scalars';
-import { ATTR, LIMITS } from '../metadata/attributes';
-import { holdsWrite } from '../marshalling/stored-item';
+import { LIMITS } from '../metadata/attributes';
+import { holdsWrite, identityOfItem } from '../marshalling/stored-item';
 import { updateItemInput } from '../operations/update-commands';
 import type { RepositoryContext } from './repository';
 import type { UniqueWriter } from './unique-writer';
@@ -81,7 +81,7 @@ export class EntityUpdater<T extends object> {
       // followed it): done, not a conflict. The entity returned is the item as stored now.
       if (holdsWrite(stored, writeId)) return this.mapper.fromItem(stored as Item);
       if (!stored) throw new EntityNotFoundError(this.className, { [this.mapper.meta.strIdProperty]: strId });
-      const actual = Number(stored[ATTR.version]?.N);
+      const actual = identityOfItem(stored).version;
       throw new VersionConflictError(this.className, strId, expectedVersion ?? actual, actual, error);
     }
   }

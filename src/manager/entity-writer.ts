@@ -3,9 +3,9 @@ import { EntityAlreadyExistsError, InvalidArgumentError, VersionConflictError } 
 import type { EntityIdentity, EntityMapper } from '../marshalling/entity-mapper';
 import { checkedIdentity, prepareCreate, unchangedStrId } from './entity-entries';
 import { UniqueWriter } from './unique-writer';
-import { ATTR } from '../metadata/attributes';
 import { createItemInput, deleteVersionedInput, replaceItemInput } from '../operations/entity-commands';
-import { sendConditional, writeIdOf } from './conditional-write';
+import { sendConditional } from './conditional-write';
+import { identityOfItem, writeIdOf } from '../marshalling/stored-item';
 import type { ConditionalOutcome } from './conditional-write';
 import type { RepositoryContext } from './repository';
 
@@ -103,8 +103,8 @@ export class EntityWriter<T extends object> {
   }
 
   private conflict(strId: string, expected: EntityIdentity, stored: Item | undefined, cause: unknown): VersionConflictError {
-    const storedUid = stored?.[ATTR.uid]?.S;
-    const actual = stored === undefined ? undefined : storedUid === expected.uid ? Number(stored[ATTR.version]?.N) : null;
+    const found = stored && identityOfItem(stored);
+    const actual = found === undefined ? undefined : found.uid === expected.uid ? found.version : null;
     return new VersionConflictError(this.className, strId, expected.version, actual, cause);
   }
 

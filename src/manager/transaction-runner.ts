@@ -15,7 +15,7 @@ import type { DynamoSingleTableError, TransactionItemFailure } from '../errors';
 import type { RequestExecutor } from '../client/executor';
 import { backoffDelay, sleep } from '../client/retry';
 import { ATTR } from '../metadata/attributes';
-import { holdsWrite } from '../marshalling/stored-item';
+import { holdsWrite, identityOfItem } from '../marshalling/stored-item';
 
 type Item = Record<string, AttributeValue>;
 
@@ -158,7 +158,7 @@ export function conditionError(entry: TransactionEntry, stored: Item | undefined
           ? new EntityNotFoundError(entity, { [entry.strIdField]: strId })
           : new VersionConflictError(entity, strId, entry.expectedVersion, null);
       }
-      const actual = Number(stored[ATTR.version]?.N);
+      const actual = identityOfItem(stored).version;
       return new VersionConflictError(entity, strId, entry.expectedVersion ?? actual, actual);
     }
   }

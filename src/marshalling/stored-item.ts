@@ -17,6 +17,11 @@ export function identityOfItem(item: Item): StoredIdentity {
   return { uid: item[ATTR.uid]?.S as string, version: Number(item[ATTR.version]?.N) };
 }
 
+/** The id of the write that stored this item (the newest of its history). */
+export function writeIdOf(item: Item): string | undefined {
+  return item[ATTR.writeId]?.S;
+}
+
 /** The write ids an item holds, newest first (placeholders of a history not yet full are skipped). */
 export function writeHistoryOf(item: Item): string[] {
   const ids: string[] = [];
