@@ -79,10 +79,7 @@ describeEachEngine('a deleted table', (engine) => {
     });
   });
 
-  // Expected to fail until EntityManager.ensureTableExists() stops answering a past success from
-  // memory (src/manager/entity-manager.ts: share the attempt only while in flight). Turn it into it()
-  // then: jest reports a `.failing` test that passes as a failure.
-  it.failing('the same manager recreates the table on its next ensureTableExists(), and works again — expected to fail: the manager caches a past success', async () => {
+  it('the same manager recreates the table on its next ensureTableExists(), and works again', async () => {
     const em = new EntityManager({ client: engine().client, tableName: engine().tableName('recreated') });
     await em.ensureTableExists();
     await em.getRepository(User).create({ username: 'first-life', email: 'a@example.com' });

@@ -105,9 +105,10 @@ export class EntityManager {
    * calls share one attempt. `TableSchemaMismatchError` if a table of another layout has the name.
    */
   ensureTableExists(options: EnsureTableOptions = {}): Promise<void> {
-    this.tableReady ??= ensureTable(this.executor, this.tableName, options).catch((error: unknown) => {
-      this.tableReady = undefined; // a failed attempt may be retried
-      throw error;
+    // Shared while in flight only: the table may be deleted after a success, so each later call
+    // checks again (one DescribeTable) and recreates it, as TableNotFoundError's message advises.
+    this.tableReady ??= ensureTable(this.executor, this.tableName, options).finally(() => {
+      this.tableReady = undefined;
     });
     return this.tableReady;
   }
