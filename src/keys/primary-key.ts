@@ -1,6 +1,7 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { ATTR, KEY_SEPARATOR, LIMITS } from '../metadata/attributes';
 import type { EntityMetadata } from '../metadata/types';
+import { isWellFormed, loneSurrogateMessage } from '../marshalling/well-formed';
 
 export type ItemKey = Record<string, AttributeValue>;
 
@@ -30,6 +31,8 @@ export function strIdProblem(meta: EntityMetadata, value: unknown): string | und
       : `${meta.strIdProperty} must be a string, got ${typeof value}`;
   }
   if (value.length === 0) return `${meta.strIdProperty} must not be empty`;
+  // Checked on every lookup too: an engine that stores such ids lossily would find another entity.
+  if (!isWellFormed(value)) return loneSurrogateMessage(meta.strIdProperty);
   // Cheap bound first: a UTF-8 character takes at most 3 bytes per UTF-16 unit.
   if (value.length * 3 <= 1024) return undefined;
   const bytes = Buffer.byteLength(value, 'utf8');

@@ -3,6 +3,7 @@ import { ATTR, LIMITS } from '../metadata/attributes';
 import { newWriteId } from './uid';
 import type { EntityMetadata } from '../metadata/types';
 import type { ItemKey } from './primary-key';
+import { isWellFormed, loneSurrogateMessage } from '../marshalling/well-formed';
 
 /**
  * Guard item of a unique value: `PK = <typeName>.<field>#<value>`, `SK = <typeName>.<field>`. The
@@ -25,15 +26,19 @@ export function guardItem(meta: EntityMetadata, field: string, value: string, ow
   };
 }
 
-/** The guarded text of a unique field's value; undefined for values that are not constrained. */
+/**
+ * The guarded text of a unique field's value; undefined for values that are not constrained, and for
+ * text with a lone surrogate: it cannot be a key (writes of such a value are refused as invalid).
+ */
 export function uniqueValueText(value: unknown): string | undefined {
-  if (typeof value === 'string') return value;
+  if (typeof value === 'string') return isWellFormed(value) ? value : undefined;
   if (typeof value === 'number' && Number.isFinite(value)) return String(value);
   return undefined;
 }
 
-/** Why a value cannot be guarded (its key would exceed DynamoDB's partition key limit), if it cannot. */
+/** Why a value cannot be guarded (a lone surrogate, or a key beyond DynamoDB's partition key limit), if it cannot. */
 export function guardKeyProblem(meta: EntityMetadata, field: string, value: string): string | undefined {
+  if (!isWellFormed(value)) return loneSurrogateMessage(field);
   const bytes = Buffer.byteLength(`${meta.typeName}.${field}#${value}`, 'utf8');
   return bytes > LIMITS.partitionKeyBytes
     ? `${field} is too long to be unique: its guard key would be ${bytes} bytes (DynamoDB allows ${LIMITS.partitionKeyBytes})`

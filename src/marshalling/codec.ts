@@ -1,6 +1,6 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { ClassShape, ValueType } from '../metadata/types';
-import { anyFromAttribute, anyToAttribute, arrayToList } from './any-value';
+import { anyFromAttribute, anyToAttribute, arrayToList, containerFits } from './any-value';
 import type { Encoder } from './any-value';
 import {
   bigintAttribute,
@@ -8,6 +8,7 @@ import {
   dateFromAttribute,
   dateFromInput,
   numberAttribute,
+  stringAttribute,
 } from './scalars';
 import { addViolation, childPath } from './violations';
 import type { ViolationSink } from './violations';
@@ -18,8 +19,11 @@ export interface Codec {
   readonly encode: Encoder;
   /** Attribute -> class value. Never called with a NULL attribute. */
   readonly decode: (attribute: AttributeValue) => unknown;
-  /** Plain input (a JSON body) -> class value: nested plain objects become class instances. */
-  readonly fromInput: (value: unknown, path: string, sink: ViolationSink) => unknown;
+  /**
+   * Plain input (a JSON body) -> class value: nested plain objects become class instances. `level` is
+   * counted as in `encode`, so that deep or cyclic input is reported rather than overflowing the stack.
+   */
+  readonly fromInput: (value: unknown, path: string, sink: ViolationSink, level: number) => unknown;
 }
 
 export interface CompiledField {
@@ -38,7 +42,7 @@ const identity = (value: unknown): unknown => value;
 export function compileCodec(type: ValueType, compileShape: (shape: ClassShape) => CompiledShape): Codec {
   switch (type.kind) {
     case 'string':
-      return primitive('string', (value) => ({ S: value as string }), (a) => a.S);
+      return primitive('string', (value, path, sink) => stringAttribute(value as string, path, sink), (a) => a.S);
     case 'boolean':
       return primitive('boolean', (value) => ({ BOOL: value as boolean }), (a) => a.BOOL);
     case 'number':
@@ -54,6 +58,8 @@ export function compileCodec(type: ValueType, compileShape: (shape: ClassShape) 
       };
     case 'any':
       return { encode: anyToAttribute, decode: anyFromAttribute, fromInput: identity };
+    case 'binary':
+      return binaryCodec(type.buffer);
     case 'array':
       return arrayCodec(compileCodec(type.element, compileShape));
     case 'class':
@@ -61,9 +67,12 @@ export function compileCodec(type: ValueType, compileShape: (shape: ClassShape) 
   }
 }
 
+/** A scalar has no nesting level to check. */
+type ScalarEncoder = (value: unknown, path: string, sink: ViolationSink) => AttributeValue | undefined;
+
 function primitive(
   expected: 'string' | 'number' | 'boolean' | 'bigint',
-  toAttribute: Encoder,
+  toAttribute: ScalarEncoder,
   decode: (attribute: AttributeValue) => unknown,
 ): Codec {
   return {
@@ -74,16 +83,32 @@ function primitive(
   };
 }
 
-function arrayCodec(element: Codec): Codec {
-  const encodeElement: Encoder = (value, path, sink) => element.encode(value, path, sink);
+/**
+ * The SDK reads binary as a Uint8Array; a field declared `Buffer` gets a Buffer over the same memory
+ * (no copy), so that Buffer methods and `Buffer.isBuffer` keep working after a load.
+ */
+function binaryCodec(buffer: boolean): Codec {
+  const expected = buffer ? 'a Buffer' : 'a Uint8Array';
   return {
-    encode: (value, path, sink) =>
-      Array.isArray(value) ? { L: arrayToList(value, path, sink, encodeElement) } : mismatch('an array', value, path, sink),
+    encode: (value, path, sink) => (value instanceof Uint8Array ? { B: value } : mismatch(expected, value, path, sink)),
+    decode: ({ B: bytes }) => (buffer && bytes !== undefined ? Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) : bytes),
+    fromInput: identity,
+  };
+}
+
+function arrayCodec(element: Codec): Codec {
+  return {
+    encode: (value, path, sink, level) => {
+      if (!Array.isArray(value)) return mismatch('an array', value, path, sink);
+      return containerFits(level, path, sink) ? { L: arrayToList(value, path, sink, element.encode, level) } : undefined;
+    },
     decode: (attribute) => (attribute.L ?? []).map((item) => (item.NULL ? null : element.decode(item))),
-    fromInput: (value, path, sink) =>
-      Array.isArray(value)
-        ? value.map((item, i) => (item === null || item === undefined ? item : element.fromInput(item, childPath(path, i), sink)))
-        : value,
+    fromInput: (value, path, sink, level) => {
+      if (!Array.isArray(value) || !containerFits(level, path, sink)) return value;
+      return value.map((item, i) =>
+        item === null || item === undefined ? item : element.fromInput(item, childPath(path, i), sink, level + 1),
+      );
+    },
   };
 }
 
@@ -92,22 +117,29 @@ function classCodec(shape: ClassShape, compileShape: (shape: ClassShape) => Comp
   let compiled: CompiledShape | undefined;
   const plan = () => (compiled ??= compileShape(shape));
   return {
-    encode: (value, path, sink) =>
-      typeof value === 'object' && value !== null && !Array.isArray(value)
-        ? { M: encodeFields(plan(), value as Record<string, unknown>, path, sink) }
-        : mismatch(`a ${shape.className}`, value, path, sink),
+    encode: (value, path, sink, level) => {
+      if (typeof value !== 'object' || value === null || Array.isArray(value)) return mismatch(`a ${shape.className}`, value, path, sink);
+      if (!containerFits(level, path, sink)) return undefined;
+      return { M: encodeFields(plan(), value as Record<string, unknown>, path, sink, {}, level + 1) };
+    },
+    // Only declared fields are copied, so a stored `__proto__` key (or any unknown one) is never assigned.
     decode: (attribute) => decodeFields(plan(), attribute.M ?? {}),
-    fromInput: (value, path, sink) => shapeFromInput(plan(), value, path, sink),
+    fromInput: (value, path, sink, level) =>
+      containerFits(level, path, sink) ? shapeFromInput(plan(), value, path, sink, undefined, level + 1) : value,
   };
 }
 
-/** The fields of a class value as a map of attributes; undefined fields are not written. */
+/**
+ * The fields of a class value as a map of attributes; undefined fields are not written. `level` is the
+ * nesting level of the fields: 1 for an entity's top-level attributes.
+ */
 export function encodeFields(
   plan: CompiledShape,
   value: Record<string, unknown>,
   path: string,
   sink: ViolationSink,
   into: Record<string, AttributeValue> = {},
+  level = 1,
 ): Record<string, AttributeValue> {
   for (const field of plan.fields) {
     const fieldValue = value[field.property];
@@ -116,7 +148,7 @@ export function encodeFields(
       into[field.property] = { NULL: true };
       continue;
     }
-    const attribute = field.codec.encode(fieldValue, childPath(path, field.property), sink);
+    const attribute = field.codec.encode(fieldValue, childPath(path, field.property), sink, level);
     if (attribute !== undefined) into[field.property] = attribute;
   }
   return into;
@@ -147,6 +179,7 @@ export function shapeFromInput(
   path: string,
   sink: ViolationSink,
   skip?: ReadonlySet<string>,
+  level = 1,
 ): unknown {
   const target = plan.shape.target as new () => Record<string, unknown>;
   if (value instanceof target || value === null || value === undefined) return value;
@@ -158,7 +191,7 @@ export function shapeFromInput(
     const field = plan.byProperty.get(key);
     const keyPath = childPath(path, key);
     if (!field) addViolation(sink, keyPath, 'unknownProperty', `${keyPath} is not a field of ${plan.shape.className}`);
-    else if (input !== undefined) instance[key] = input === null ? null : field.codec.fromInput(input, keyPath, sink);
+    else if (input !== undefined) instance[key] = input === null ? null : field.codec.fromInput(input, keyPath, sink, level);
   }
   return instance;
 }

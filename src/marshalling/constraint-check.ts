@@ -1,5 +1,6 @@
 import { getMetadataStorage, ValidationTypes } from 'class-validator';
-import type { MetadataStorage, ValidationArguments } from 'class-validator';
+import type { MetadataStorage, ValidationArguments, ValidatorConstraintInterface } from 'class-validator';
+import { isWellFormed } from './well-formed';
 
 /**
  * The fast path of validation: runs every class-validator constraint of an object directly, from a
@@ -124,14 +125,27 @@ function checkHolds(object: object, value: unknown, { metadata, constraints }: C
     } as ValidationArguments;
     const validator = constraint.instance;
     if (!each) {
-      if (!isTrue(validator.validate(value, args))) return false;
+      if (!validates(validator, value, args)) return false;
       continue;
     }
     for (const element of elementsOf(value)) {
-      if (!isTrue(validator.validate(element, args))) return false;
+      if (!validates(validator, element, args)) return false;
     }
   }
   return true;
+}
+
+/**
+ * validator.js encodes text with `encodeURI`, which throws a URIError on a lone surrogate: such a value
+ * is "not shown valid", and the report path names it (see classValidatorReport).
+ */
+function validates(validator: ValidatorConstraintInterface, value: unknown, args: ValidationArguments): boolean {
+  try {
+    return isTrue(validator.validate(value, args));
+  } catch (error) {
+    if (typeof value === 'string' && !isWellFormed(value)) return false;
+    throw error;
+  }
 }
 
 /** A promise (an async validator not declared async) is not a verdict: class-validator awaits it. */

@@ -25,7 +25,7 @@ export async function patchToChanges(
     if (!field) addViolation(sink, property, 'unknownProperty', `${property} is not a field of ${meta.className}`);
     else if (property === meta.strIdProperty) {
       addViolation(sink, property, 'immutable', `${property} is the str id (the primary key); use rename() to change it`);
-    } else probe[property] = value === null || value === undefined ? value : field.codec.fromInput(value, property, sink);
+    } else probe[property] = value === null || value === undefined ? value : field.codec.fromInput(value, property, sink, 1);
   }
   if (sink.length > 0) return { changes: [], violations: sink };
   if (meta.hasValidators) {
@@ -40,12 +40,15 @@ export async function patchToChanges(
 
 function encodeChanges(plan: CompiledShape, probe: Record<string, unknown>, fields: string[], sink: ViolationSink): AttributeChange[] {
   const changes: AttributeChange[] = [];
+  // A field class-validator already named (e.g. a lone surrogate, see classValidatorReport) is not reported twice.
+  const reported = sink.length === 0 ? undefined : new Set(sink.map((violation) => violation.property));
   for (const property of fields) {
+    if (reported?.has(property)) continue;
     const value = probe[property];
     if (value === undefined) changes.push({ kind: 'remove', attribute: property });
     else if (value === null) changes.push({ kind: 'set', attribute: property, value: { NULL: true } });
     else {
-      const attribute = plan.byProperty.get(property)?.codec.encode(value, property, sink);
+      const attribute = plan.byProperty.get(property)?.codec.encode(value, property, sink, 1);
       if (attribute) changes.push({ kind: 'set', attribute: property, value: attribute });
     }
   }

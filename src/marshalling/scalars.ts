@@ -2,9 +2,16 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { DateFormat } from '../metadata/types';
 import { addViolation } from './violations';
 import type { ViolationSink } from './violations';
+import { isWellFormed, loneSurrogateMessage } from './well-formed';
 
 /** DynamoDB numbers: at most 38 significant digits, magnitude in [1e-130, 1e126). */
 const MAX_SIGNIFICANT_DIGITS = 38;
+
+export function stringAttribute(value: string, path: string, sink: ViolationSink): AttributeValue | undefined {
+  if (isWellFormed(value)) return { S: value };
+  addViolation(sink, path, 'unicode', loneSurrogateMessage(path));
+  return undefined;
+}
 
 export function numberAttribute(value: number, path: string, sink: ViolationSink): AttributeValue | undefined {
   if (!Number.isFinite(value)) {
@@ -61,16 +68,52 @@ export function dateFromInput(value: unknown, path: string, sink: ViolationSink)
   return value;
 }
 
+/** From 2^53 on, not every integer is a double: the text decides between a number and a bigint. */
+const EXACT_INTEGERS = 2 ** 53;
+
 /**
- * A free-form N attribute as a JS value. Engines normalise numbers ("9.99e125" may come back as 126
- * digits), so the digits decide, not the spelling: up to 15 significant digits a double holds them
- * exactly; beyond, an integer a double cannot hold exactly comes back as a bigint, anything else as
- * the nearest number.
+ * A free-form N attribute as a JS value. Below 2^53 in magnitude: the number (the nearest double).
+ * From 2^53 on, a number when the text is a double's own value, else the exact bigint of an integer.
+ * Engines respell numbers (`-9.936823498258001e+33` may come back as 34 digits), so the decimal value
+ * decides, compared by significant digits and exponent, never by spelling.
  */
 export function numberFromText(text: string): number | bigint {
   const number = Number(text);
-  if (Number.isSafeInteger(number) || !/^-?\d+$/.test(text)) return number;
-  if (text.replace(/^-?0*/, '').replace(/0+$/, '').length <= 15) return number;
-  const exact = BigInt(text);
-  return BigInt(number) === exact ? number : exact;
+  return Math.abs(number) < EXACT_INTEGERS ? number : largeNumberFromText(text, number);
+}
+
+function largeNumberFromText(text: string, number: number): number | bigint {
+  const decimal = decimalOf(text);
+  // Not an integer, not a number, or beyond DynamoDB's 1e126 (not from DynamoDB): the nearest number.
+  if (decimal === undefined || decimal.exponent < 0 || decimal.exponent > 126) return number;
+  // How JavaScript writes this double (what we store for a number field), whatever the engine's spelling.
+  if (sameDecimal(decimal, decimalOf(String(number)))) return number;
+  const exact = BigInt(`${decimal.negative ? '-' : ''}${decimal.digits}${'0'.repeat(decimal.exponent)}`);
+  // The double's exact integer value (2^60 spelt in full): the number loses nothing.
+  return Number.isFinite(number) && BigInt(number) === exact ? number : exact;
+}
+
+/** A decimal as sign, significant digits (no leading or trailing zeros) and the power of ten they scale by. */
+interface Decimal {
+  negative: boolean;
+  digits: string;
+  exponent: number;
+}
+
+const DECIMAL = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/;
+
+function decimalOf(text: string): Decimal | undefined {
+  const match = DECIMAL.exec(text);
+  if (match === null) return undefined;
+  const [, sign, whole = '', fraction = '', exponent = '0'] = match;
+  const all = whole + fraction;
+  const start = all.search(/[1-9]/);
+  if (start < 0) return { negative: false, digits: '', exponent: 0 };
+  let end = all.length;
+  while (all.charCodeAt(end - 1) === 48) end -= 1; // trailing zeros move into the exponent
+  return { negative: sign === '-', digits: all.slice(start, end), exponent: Number(exponent) - fraction.length + (all.length - end) };
+}
+
+function sameDecimal(a: Decimal, b: Decimal | undefined): boolean {
+  return b !== undefined && a.negative === b.negative && a.digits === b.digits && a.exponent === b.exponent;
 }

@@ -1,7 +1,10 @@
 import { validate } from 'class-validator';
 import type { ValidationError, ValidatorOptions } from 'class-validator';
 import type { PropertyViolation } from '../errors';
+import { MAX_CONTAINER_LEVEL } from './any-value';
 import { constraintsHold } from './constraint-check';
+import { childPath } from './violations';
+import { isWellFormed, loneSurrogateMessage } from './well-formed';
 
 /**
  * `forbidUnknownValues: false`: class-validator >= 0.14 otherwise rejects every object of a class that
@@ -25,7 +28,16 @@ export async function classValidatorViolations(entity: object, only?: ReadonlySe
 
 /** class-validator's own run, for callers that already know the fast path did not pass. */
 export async function classValidatorReport(entity: object): Promise<PropertyViolation[]> {
-  const errors = await validate(entity, VALIDATOR_OPTIONS);
+  let errors: ValidationError[];
+  try {
+    errors = await validate(entity, VALIDATOR_OPTIONS);
+  } catch (error) {
+    // validator.js throws a URIError on lone surrogates (it encodes text with encodeURI): name them.
+    const unicode: PropertyViolation[] = [];
+    loneSurrogates(entity, '', unicode, 0);
+    if (unicode.length === 0) throw error;
+    return unicode;
+  }
   const violations: PropertyViolation[] = [];
   flatten(errors, '', violations);
   return violations;
@@ -39,4 +51,14 @@ function flatten(errors: ValidationError[], prefix: string, into: PropertyViolat
     }
     if (error.children?.length) flatten(error.children, property, into);
   }
+}
+
+/** Strings with a lone surrogate in the entity's own data, by path (bounded like the item's nesting, so cycles end). */
+function loneSurrogates(value: unknown, path: string, into: PropertyViolation[], level: number): void {
+  if (typeof value === 'string') {
+    if (!isWellFormed(value)) into.push({ property: path, constraints: { unicode: loneSurrogateMessage(path) } });
+    return;
+  }
+  if (typeof value !== 'object' || value === null || level > MAX_CONTAINER_LEVEL) return;
+  for (const key of Object.keys(value)) loneSurrogates((value as Record<string, unknown>)[key], childPath(path, key), into, level + 1);
 }

@@ -28,6 +28,8 @@ export type ValueType =
   | { readonly kind: 'bigint' }
   | { readonly kind: 'boolean' }
   | { readonly kind: 'date'; readonly format: DateFormat }
+  /** `Buffer` or `Uint8Array`; `buffer` says which class a load gives back. */
+  | { readonly kind: 'binary'; readonly buffer: boolean }
   | { readonly kind: 'any' }
   | { readonly kind: 'array'; readonly element: ValueType }
   | { readonly kind: 'class'; readonly shape: ClassShape };

@@ -58,6 +58,7 @@ function typeOf(source: TypeHint, site: FieldSite, dateFormat: DateFormat): Valu
   const primitive = PRIMITIVES.get(source);
   if (primitive) return primitive;
   if (source === Date) return { kind: 'date', format: dateFormat };
+  if (source === Buffer || source === Uint8Array) return { kind: 'binary', buffer: source === Buffer };
   if (source === Array) return { kind: 'array', element: { kind: 'any' } };
   const unsupported = UNSUPPORTED.get(source);
   if (unsupported) {
