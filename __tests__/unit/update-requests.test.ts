@@ -35,49 +35,40 @@ describe('update expressions', () => {
 
   it('"not applied yet" looks for the write id in every slot of the write history', () => {
     const { expression, attributes } = buildConditionExpression([{ kind: 'writeNotRecorded', writeId: 'w' }]);
-    expect(expression).toBe('NOT (#c0 = :c0 OR #c1 = :c0 OR #c2 = :c0 OR #c3 = :c0 OR #c4 = :c0 OR #c5 = :c0 OR #c6 = :c0 OR #c7 = :c0)');
+    expect(expression).toBe('NOT (#w0 = :wid OR #w1 = :wid OR #w2 = :wid OR #w3 = :wid OR #w4 = :wid OR #w5 = :wid OR #w6 = :wid OR #w7 = :wid)');
     expect(Object.values(attributes.names)).toEqual(['_writeId', '_w1', '_w2', '_w3', '_w4', '_w5', '_w6', '_w7']);
-    expect(attributes.values).toEqual({ ':c0': { S: 'w' } });
+    expect(attributes.values).toEqual({ ':wid': { S: 'w' } });
   });
 
   it('recording a write shifts the history oldest slot first, so engines applying SETs in order agree', () => {
     const { expression, attributes } = buildUpdateExpression([], 'w');
     expect(expression).toBe(
-      'SET #u7 = if_not_exists(#u6, :u0), #u6 = if_not_exists(#u5, :u0), #u5 = if_not_exists(#u4, :u0), ' +
-        '#u4 = if_not_exists(#u3, :u0), #u3 = if_not_exists(#u2, :u0), #u2 = if_not_exists(#u1, :u0), ' +
-        '#u1 = if_not_exists(#u0, :u0), #u0 = :u1',
+      'SET #w7 = if_not_exists(#w6, :wnone), #w6 = if_not_exists(#w5, :wnone), #w5 = if_not_exists(#w4, :wnone), ' +
+        '#w4 = if_not_exists(#w3, :wnone), #w3 = if_not_exists(#w2, :wnone), #w2 = if_not_exists(#w1, :wnone), ' +
+        '#w1 = if_not_exists(#w0, :wnone), #w0 = :wid',
     );
-    expect(attributes.names['#u0']).toBe('_writeId');
-    expect(attributes.names['#u7']).toBe('_w7');
-    expect(attributes.values).toEqual({ ':u0': { S: '' }, ':u1': { S: 'w' } });
+    expect(attributes.names['#w0']).toBe('_writeId');
+    expect(attributes.names['#w7']).toBe('_w7');
+    expect(attributes.values).toEqual({ ':wnone': { S: '' }, ':wid': { S: 'w' } });
   });
 
   it('an entity update bumps the version, records the write id and only applies once', () => {
     const input = updateItemInput('t', key, { changes: [{ kind: 'set', attribute: 'age', value: { N: '5' } }], writeId: 'w1', expectedVersion: 4 });
     const history = ['_writeId', '_w1', '_w2', '_w3', '_w4', '_w5', '_w6', '_w7'];
-    const shift = [7, 6, 5, 4, 3, 2].map((i) => `#u${i + 2} = if_not_exists(#u${i + 1}, :u3)`).join(', ');
+    const shift = [7, 6, 5, 4, 3, 2, 1].map((i) => `#w${i} = if_not_exists(#w${i - 1}, :wnone)`).join(', ');
     expect(input).toEqual({
       TableName: 't',
       Key: key,
-      UpdateExpression: `SET #u0 = :u0, #u1 = if_not_exists(#u1, :u1) + :u2, ${shift}, #u3 = if_not_exists(#u2, :u3), #u2 = :u4`,
-      ConditionExpression: 'attribute_exists(#c0) AND #c1 = :c0 AND NOT (' + history.map((_, i) => `#c${i + 2} = :c1`).join(' OR ') + ')',
+      UpdateExpression: `SET #u0 = :u0, #u1 = if_not_exists(#u1, :u1) + :u2, ${shift}, #w0 = :wid`,
+      ConditionExpression: 'attribute_exists(#c0) AND #c1 = :c0 AND NOT (' + history.map((_, i) => `#w${i} = :wid`).join(' OR ') + ')',
       ExpressionAttributeNames: {
         '#u0': 'age',
         '#u1': 'version',
-        ...Object.fromEntries(history.map((name, i) => [`#u${i + 2}`, name])),
+        ...Object.fromEntries(history.map((name, i) => [`#w${i}`, name])),
         '#c0': 'PK',
         '#c1': 'version',
-        ...Object.fromEntries(history.map((name, i) => [`#c${i + 2}`, name])),
       },
-      ExpressionAttributeValues: {
-        ':u0': { N: '5' },
-        ':u1': { N: '0' },
-        ':u2': { N: '1' },
-        ':u3': { S: '' },
-        ':u4': { S: 'w1' },
-        ':c0': { N: '4' },
-        ':c1': { S: 'w1' },
-      },
+      ExpressionAttributeValues: { ':u0': { N: '5' }, ':u1': { N: '0' }, ':u2': { N: '1' }, ':wid': { S: 'w1' }, ':wnone': { S: '' }, ':c0': { N: '4' } },
       ReturnValues: 'ALL_NEW',
       ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
     });

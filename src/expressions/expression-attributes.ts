@@ -23,6 +23,12 @@ export class ExpressionAttributes {
     return placeholder;
   }
 
+  /** Placeholders whose text is fixed (their own prefix, so they never clash with counted ones). */
+  fixed(names: Readonly<Record<string, string>>, values: Readonly<Record<string, AttributeValue>>): void {
+    Object.assign(this.names, names);
+    Object.assign(this.values, values);
+  }
+
   value(value: AttributeValue): string {
     const placeholder = `:${this.prefix}${this.valueCount}`;
     this.valueCount += 1;

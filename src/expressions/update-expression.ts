@@ -12,6 +12,18 @@ export type AttributeChange =
 const NO_WRITE: AttributeValue = { S: '' };
 
 /**
+ * The write history's placeholders have their own prefix (`#w0`..`#w7`, `:wid`, `:wnone`), so its
+ * expression text is built once here, not per request.
+ */
+const HISTORY_NAMES: Readonly<Record<string, string>> = Object.fromEntries(WRITE_HISTORY.map((attribute, i) => [`#w${i}`, attribute]));
+/** Oldest slot first, so the shift is right also on an engine that applies SET actions one by one. */
+const SHIFT_HISTORY = [
+  ...WRITE_HISTORY.slice(1).map((_, i) => `#w${WRITE_HISTORY.length - 1 - i} = if_not_exists(#w${WRITE_HISTORY.length - 2 - i}, :wnone)`),
+  '#w0 = :wid',
+].join(', ');
+const NOT_RECORDED = `NOT (${WRITE_HISTORY.map((_, i) => `#w${i} = :wid`).join(' OR ')})`;
+
+/**
  * `SET a = :v, n = if_not_exists(n, :zero) + :by REMOVE b`, with its placeholders. With `writeId`,
  * the write is recorded too: it becomes the newest id of WRITE_HISTORY and every older slot takes its
  * neighbour's value (the right-hand sides read the item as it was before this update).
@@ -34,12 +46,9 @@ export function buildUpdateExpression(
   return { expression: clauses.filter(Boolean).join(' '), attributes };
 }
 
-/** Oldest slot first, so the shift is right also on an engine that applies SET actions one by one. */
 function recordWrite(attributes: ExpressionAttributes, sets: string[], writeId: string): void {
-  const names = WRITE_HISTORY.map((attribute) => attributes.name(attribute));
-  const none = attributes.value(NO_WRITE);
-  for (let i = names.length - 1; i > 0; i -= 1) sets.push(`${names[i]} = if_not_exists(${names[i - 1]}, ${none})`);
-  sets.push(`${names[0]} = ${attributes.value({ S: writeId })}`);
+  attributes.fixed(HISTORY_NAMES, { ':wid': { S: writeId }, ':wnone': NO_WRITE });
+  sets.push(SHIFT_HISTORY);
 }
 
 /** A condition on the stored item, ANDed together. */
@@ -68,10 +77,9 @@ function conditionText(attributes: ExpressionAttributes, condition: Condition): 
       return `${attributes.name(condition.attribute)} = ${attributes.value(condition.value)}`;
     case 'sameAs':
       return sameAsText(attributes, condition.attribute, condition.stored);
-    case 'writeNotRecorded': {
-      const id = attributes.value({ S: condition.writeId });
-      return `NOT (${WRITE_HISTORY.map((attribute) => `${attributes.name(attribute)} = ${id}`).join(' OR ')})`;
-    }
+    case 'writeNotRecorded':
+      attributes.fixed(HISTORY_NAMES, { ':wid': { S: condition.writeId } });
+      return NOT_RECORDED;
   }
 }
 
