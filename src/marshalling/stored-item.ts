@@ -22,14 +22,33 @@ export function writeIdOf(item: Item): string | undefined {
   return item[ATTR.writeId]?.S;
 }
 
-/** The write ids an item holds, newest first (placeholders of a history not yet full are skipped). */
-export function writeHistoryOf(item: Item): string[] {
-  const ids: string[] = [];
+/**
+ * The write ids an item holds, newest first (placeholders of a history not yet full are skipped), as
+ * every loaded entity keeps them: one string when there is one id (the common case), else an array of
+ * exactly that length. A list grown by `push` would reserve 17 slots, 150 bytes per loaded entity.
+ */
+export type WriteHistory = string | readonly string[] | undefined;
+
+export function writeHistoryOf(item: Item): WriteHistory {
+  let count = 0;
+  for (const attribute of WRITE_HISTORY) if (item[attribute]?.S) count += 1;
+  if (count <= 1) return item[ATTR.writeId]?.S || firstWriteId(item);
+  const ids = new Array<string>(count);
+  let next = 0;
   for (const attribute of WRITE_HISTORY) {
     const id = item[attribute]?.S;
-    if (id) ids.push(id);
+    if (id) ids[next++] = id;
   }
   return ids;
+}
+
+/** The one id of a history whose newest slot is empty (an item written by another tool). */
+function firstWriteId(item: Item): string | undefined {
+  for (const attribute of WRITE_HISTORY) {
+    const id = item[attribute]?.S;
+    if (id) return id;
+  }
+  return undefined;
 }
 
 /** Whether the item records this write among its last writes: proof that the write landed. */
@@ -43,9 +62,13 @@ export function holdsWrite(item: Item | undefined, writeId: string | undefined):
  * The history attributes of a full-item write (a put): the new id, then the ids the item held when it
  * was loaded, shifted by one slot. A put replaces the whole item, so it must carry them itself.
  */
-export function addHistoryAttributes(into: Item, writeId: string, previous: readonly string[] | undefined): Item {
+export function addHistoryAttributes(into: Item, writeId: string, previous: WriteHistory): Item {
   into[ATTR.writeId] = { S: writeId };
   if (previous === undefined) return into;
+  if (typeof previous === 'string') {
+    into[WRITE_HISTORY[1] as string] = { S: previous };
+    return into;
+  }
   const count = Math.min(previous.length, WRITE_HISTORY.length - 1);
   for (let i = 0; i < count; i += 1) into[WRITE_HISTORY[i + 1] as string] = { S: previous[i] as string };
   return into;

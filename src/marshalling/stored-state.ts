@@ -1,3 +1,5 @@
+import type { WriteHistory } from './stored-item';
+
 /**
  * What an instance looked like in DynamoDB when it was loaded or last written: its str id, the ids of
  * the item's last writes and, for entities with `@Unique()` fields, their values. Lets `save()` refuse an edited str id (which would
@@ -8,7 +10,7 @@ export interface StoredState {
   /** Guarded text of each unique field (undefined: not constrained). Absent without unique fields. */
   readonly uniques?: Readonly<Record<string, string | undefined>>;
   /** The item's write history (newest first): a put carries it on, so evidence of earlier writes survives. */
-  readonly writes?: readonly string[];
+  readonly writes?: WriteHistory;
 }
 
 const STORED_STATE: unique symbol = Symbol('dynamo-single-table.storedState');
