@@ -1,8 +1,8 @@
-import { EntityAlreadyExistsError, EntityManager, EntityNotFoundError } from '../../src';
+import { EntityAlreadyExistsError, EntityNotFoundError } from '../../src';
 import type { Repository } from '../../src';
 import { describeEachEngine } from '../support/engines';
-import { faultyClient } from '../support/faults';
-import type { Fault, FaultInjector } from '../support/faults';
+import { FAULT_MODEL, FreshFaultyManager, random, randomFault } from '../support/fault-model';
+import type { FaultInjector } from '../support/faults';
 import { useEntityManager } from '../support/tables';
 import { User } from '../fixtures/entities';
 
@@ -10,11 +10,9 @@ import { User } from '../fixtures/entities';
  * A model check under faults: random operations on a few ids, each possibly hit by a throttle, an
  * HTTP 500, or an answer lost after the engine applied the request with ANOTHER client's increment
  * landing before the SDK's retry. After every step the stored state must equal the model's and the
- * operation must have answered as the model says. FAULT_MODEL_STEPS and FAULT_MODEL_SEED scale it
- * up for stress runs; FAULT_MODEL_REPORT=1 prints the figures.
+ * operation must have answered as the model says (see support/fault-model.ts for scaling it up).
  */
-const STEPS = Number(process.env.FAULT_MODEL_STEPS ?? 120);
-const SEED = Number(process.env.FAULT_MODEL_SEED ?? 20261202);
+const STEPS = FAULT_MODEL.steps(120);
 const OTHER_WRITE = 1000;
 
 type Op = 'create' | 'increment' | 'update' | 'save' | 'delete' | 'deleteByStr';
@@ -28,39 +26,14 @@ const WRITE_OF: Record<Op, string> = {
   deleteByStr: 'DeleteItem',
 };
 
-/** mulberry32: a small seeded generator, so a failing run can be replayed. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 describeEachEngine('fault model: lost answers, retries and a concurrent writer', (engine) => {
   const em = useEntityManager(engine);
-  let faults: FaultInjector;
-  let users: Repository<User>;
-  let client: { destroy(): void } | undefined;
-  /**
-   * A fresh client per step: the SDK's retry quota (a token bucket per client) drains under hundreds of
-   * injected faults, after which it stops retrying and a fault surfaces as an error of unknown outcome.
-   */
-  function newClient() {
-    client?.destroy();
-    const faulty = faultyClient(engine(), { maxAttempts: 3 });
-    client = faulty.client;
-    faults = faulty.faults;
-    users = new EntityManager({ client: faulty.client, tableName: em().tableName }).getRepository(User);
-  }
-  afterAll(() => client?.destroy());
+  const faulty = new FreshFaultyManager(engine, () => em().tableName);
+  afterAll(() => faulty.destroy());
 
   it(`${STEPS} random steps keep the table equal to the model`, async () => {
     const other = em().getRepository(User);
-    const next = random(SEED);
+    const next = random(FAULT_MODEL.seed);
     const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)] as T;
     const ids = ['fm-a', 'fm-b', 'fm-c'];
     const model = new Map<string, number>(); // id -> age; absent: no entity
@@ -72,22 +45,15 @@ describeEachEngine('fault model: lost answers, retries and a concurrent writer',
       const amount = 1 + Math.floor(next() * 9);
       const copy = op === 'save' || op === 'delete' ? await other.findByStr(id) : undefined;
       const before = model.get(id);
-      const fault: Fault | undefined = next() < 0.6 ? pick<Fault>([
-        { kind: 'throttle' },
-        { kind: 'http500' },
-        { kind: 'dropAfterApply' },
-        {
-          kind: 'dropAfterApply',
-          meanwhile: async () => {
-            figures.otherWrites += 1;
-            await other.increment(id, 'age', OTHER_WRITE).then(
-              () => model.set(id, (model.get(id) ?? 0) + OTHER_WRITE),
-              (error: unknown) => expect(error).toBeInstanceOf(EntityNotFoundError),
-            );
-          },
-        },
-      ]) : undefined;
-      newClient();
+      const fault = randomFault(next, async () => {
+        figures.otherWrites += 1;
+        await other.increment(id, 'age', OTHER_WRITE).then(
+          () => model.set(id, (model.get(id) ?? 0) + OTHER_WRITE),
+          (error: unknown) => expect(error).toBeInstanceOf(EntityNotFoundError),
+        );
+      });
+      const { em: faultyEm, faults } = faulty.next();
+      const users = faultyEm.getRepository(User);
       if (fault) faults.inject({ operation: WRITE_OF[op], fault, times: 1 });
       const expected = expectedOutcome(op, before);
       // Our write lands before any concurrent write the fault lets in.
@@ -105,7 +71,7 @@ describeEachEngine('fault model: lost answers, retries and a concurrent writer',
       const stored = await other.findByStr(id);
       if ((stored?.age ?? undefined) !== model.get(id)) figures.divergences.push(`${label}: stored ${stored?.age} but model ${model.get(id)}`);
     }
-    if (process.env.FAULT_MODEL_REPORT) process.stdout.write(`fault model [${engine().name}] ${JSON.stringify({ ...figures, divergences: figures.divergences.length })}\n`);
+    FAULT_MODEL.report(`[${engine().name}]`, { ...figures, divergences: figures.divergences.length });
     expect(figures.divergences).toEqual([]);
     expect(figures.faults).toBeGreaterThan(STEPS / 3);
   }, Math.max(120_000, STEPS * 300));

@@ -155,6 +155,21 @@ describeEachEngine('lost answers with other writes before the retry', (engine) =
       expect(await invariant()).toEqual([]);
     });
 
+    testWhen(transactions, NEEDS, 'a transaction of plain updates is applied once; its only evidence is in the history', async () => {
+      await other().create({ username: 'la-tx1', email: 'a@example.com', age: 0 });
+      await other().create({ username: 'la-tx2', email: 'a@example.com', age: 0 });
+      dropNext('TransactWriteItems', async () => {
+        await other().increment('la-tx1', 'age', 100);
+        await other().increment('la-tx2', 'age', 100);
+      });
+      await faultyEm.transaction((tx) => {
+        tx.update(User, 'la-tx1', { nickname: 'one' });
+        tx.update(User, 'la-tx2', { nickname: 'two' });
+      });
+      const [one, two] = await other().getMany(['la-tx1', 'la-tx2']);
+      expect([one?.nickname, one?.age, one?.version, two?.nickname, two?.age, two?.version]).toEqual(['one', 100, 3, 'two', 100, 3]);
+    });
+
     testWhen(transactions, NEEDS, 'a unique update is applied once when other writes came in between', async () => {
       await otherAccounts().create({ handle: 'la-uupd', email: 'la-uupd@example.com', balance: 0 });
       dropNext('TransactWriteItems', () => otherAccounts().increment('la-uupd', 'balance', 3));
