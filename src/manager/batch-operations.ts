@@ -20,7 +20,7 @@ import {
   deleteRequest,
   putRequest,
 } from '../operations/batch-commands';
-import type { RepositoryContext } from './repository';
+import type { RepositoryContext } from './context';
 import { runBatch } from './batch-runner';
 import { unchangedStrId } from './entity-entries';
 

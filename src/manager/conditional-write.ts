@@ -2,7 +2,7 @@ import type { AttributeValue, DeleteItemCommandInput, PutItemCommandInput } from
 import type { DynamoDBRequestError } from '../errors';
 import { isConditionFailure } from '../client/executor';
 import { holdsWrite } from '../marshalling/stored-item';
-import type { RepositoryContext } from './repository';
+import type { RepositoryContext } from './context';
 
 type Item = Record<string, AttributeValue>;
 

@@ -7,7 +7,7 @@ import { ATTR } from '../metadata/attributes';
 import type { EntityMetadata } from '../metadata/types';
 import { countByTypeInput, queryByTypeInput, scanTypeInput } from '../operations/entity-commands';
 import { EntityIterable, checkLimit } from './entity-iterable';
-import type { RepositoryContext } from './repository';
+import type { RepositoryContext } from './context';
 import type { ListOptions, QueryOptions } from './types';
 
 type Item = Record<string, AttributeValue>;

@@ -7,7 +7,7 @@ import { resolveBatchRetry } from '../client/retry';
 import type { BatchRetryOptions, ResolvedBatchRetry } from '../client/retry';
 import type { Constructor } from '../metadata/types';
 import { Repository } from './repository';
-import type { RepositoryContext } from './repository';
+import type { RepositoryContext } from './context';
 import { Transaction } from './transaction';
 import { transactGetEntities } from './transact-get';
 import type { EntityRef, LoadedRefs } from './transact-get';

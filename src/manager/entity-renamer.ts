@@ -5,7 +5,7 @@ import type { EntityMapper } from '../marshalling/entity-mapper';
 import { writeIdOf } from '../marshalling/stored-item';
 import { createEntry, deleteEntry, rewriteGuardEntry } from '../operations/transaction-commands';
 import { checkedIdentity, guardChanges, storedUniques } from './entity-entries';
-import type { RepositoryContext } from './repository';
+import type { RepositoryContext } from './context';
 import { runExplainedTransaction } from './transaction-runner';
 import type { TransactionEntry } from './transaction-runner';
 

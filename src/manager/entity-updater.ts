@@ -16,7 +16,7 @@ import { bigintAttribute, numberAttribute } from '../marshalling/scalars';
 import { LIMITS } from '../metadata/attributes';
 import { holdsWrite, identityOfItem } from '../marshalling/stored-item';
 import { updateItemInput } from '../operations/update-commands';
-import type { RepositoryContext } from './repository';
+import type { RepositoryContext } from './context';
 import type { UniqueWriter } from './unique-writer';
 import type { EntityInput } from './types';
 

@@ -7,7 +7,7 @@ import { createItemInput, deleteVersionedInput, replaceItemInput } from '../oper
 import { sendConditional } from './conditional-write';
 import { identityOfItem, writeIdOf } from '../marshalling/stored-item';
 import type { ConditionalOutcome } from './conditional-write';
-import type { RepositoryContext } from './repository';
+import type { RepositoryContext } from './context';
 
 type Item = Record<string, AttributeValue>;
 

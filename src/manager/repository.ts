@@ -1,6 +1,5 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { EntityNotFoundError, InvalidArgumentError } from '../errors';
-import type { RequestExecutor } from '../client/executor';
 import type { AttemptLog } from '../client/attempt-log';
 import { GUARD_ATTR, guardKey, isUid, uniqueValueText } from '../keys';
 import { EntityMapper } from '../marshalling/entity-mapper';
@@ -13,17 +12,10 @@ import { EntityUpdater } from './entity-updater';
 import type { UpdateOptions } from './entity-updater';
 import { EntityWriter } from './entity-writer';
 import { BatchOperations } from './batch-operations';
-import type { ResolvedBatchRetry } from '../client/retry';
+import type { RepositoryContext } from './context';
 import type { EntityInput, ListOptions, NumericKeys, QueryOptions, UniqueKeys } from './types';
 
 type Item = Record<string, AttributeValue>;
-
-export interface RepositoryContext {
-  readonly executor: RequestExecutor;
-  readonly tableName: string;
-  /** Retries of getMany/saveMany/deleteMany; the defaults when absent. */
-  readonly batchRetry?: ResolvedBatchRetry;
-}
 
 /**
  * CRUD for one entity class. Stateless and cheap (safe as a singleton shared by every request): all

@@ -1,7 +1,7 @@
 import { InvalidArgumentError, UnsupportedByEngineError } from '../errors';
 import { EntityMapper } from '../marshalling/entity-mapper';
 import type { Constructor } from '../metadata/types';
-import type { RepositoryContext } from './repository';
+import type { RepositoryContext } from './context';
 import { TRANSACTION_LIMIT, isUnknownOperation } from './transaction-runner';
 
 /** `[User, 'john']`: an entity class and a str id. */

@@ -16,7 +16,7 @@ import {
   unchangedStrId,
   uniqueUpdateEntries,
 } from './entity-entries';
-import type { RepositoryContext } from './repository';
+import type { RepositoryContext } from './context';
 import { runTransaction } from './transaction-runner';
 import type { TransactionEntry } from './transaction-runner';
 import type { EntityInput } from './types';

@@ -17,7 +17,7 @@ import {
   uniqueUpdateEntries,
 } from './entity-entries';
 import type { PreparedCreate } from './entity-entries';
-import type { RepositoryContext } from './repository';
+import type { RepositoryContext } from './context';
 import { runExplainedTransaction } from './transaction-runner';
 import type { TransactionEntry } from './transaction-runner';
 
