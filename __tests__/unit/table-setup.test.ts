@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import type { TableDescription } from '@aws-sdk/client-dynamodb';
 import { RequestExecutor } from '../../src/client/executor';
-import { ensureTable } from '../../src/manager/table-setup';
+import { ensureTable } from '../../src/runners/table-setup';
 import { createTableInput } from '../../src/operations/table-schema';
 import { TableNotReadyError } from '../../src';
 import { awsError, fakeClient } from '../support/fake-client';

@@ -21,7 +21,7 @@ import {
   putRequest,
 } from '../operations/batch-commands';
 import type { RepositoryContext } from './context';
-import { runBatch } from './batch-runner';
+import { runBatch } from '../runners/batch-runner';
 import { unchangedStrId } from './entity-entries';
 
 type Item = Record<string, AttributeValue>;

@@ -18,7 +18,7 @@ import {
 import type { ExpectedAttributes } from '../operations/entity-commands';
 import { identityOfItem, writeIdOf } from '../marshalling/stored-item';
 import type { AttributeChange } from '../expressions';
-import type { TransactionEntry } from './transaction-runner';
+import type { TransactionEntry } from '../runners/transaction-runner';
 
 type Item = Record<string, AttributeValue>;
 type Uniques = Readonly<Record<string, string | undefined>>;

@@ -11,8 +11,8 @@ import type { RepositoryContext } from './context';
 import { Transaction } from './transaction';
 import { transactGetEntities } from './transact-get';
 import type { EntityRef, LoadedRefs } from './transact-get';
-import { ensureTable } from './table-setup';
-import type { EnsureTableOptions } from './table-setup';
+import { ensureTable } from '../runners/table-setup';
+import type { EnsureTableOptions } from '../runners/table-setup';
 
 export interface EntityManagerOptions {
   /** Your DynamoDBClient; the EntityManager never destroys it. */

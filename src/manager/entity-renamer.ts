@@ -6,8 +6,8 @@ import { writeIdOf } from '../marshalling/stored-item';
 import { createEntry, deleteEntry, rewriteGuardEntry } from '../operations/transaction-commands';
 import { checkedIdentity, guardChanges, storedUniques } from './entity-entries';
 import type { RepositoryContext } from './context';
-import { runExplainedTransaction } from './transaction-runner';
-import type { TransactionEntry } from './transaction-runner';
+import { runExplainedTransaction } from '../runners/transaction-runner';
+import type { TransactionEntry } from '../runners/transaction-runner';
 
 type Item = Record<string, AttributeValue>;
 

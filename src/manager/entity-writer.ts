@@ -4,9 +4,9 @@ import type { EntityIdentity, EntityMapper } from '../marshalling/entity-mapper'
 import { checkedIdentity, prepareCreate, unchangedStrId } from './entity-entries';
 import { UniqueWriter } from './unique-writer';
 import { createItemInput, deleteVersionedInput, replaceItemInput } from '../operations/entity-commands';
-import { sendConditional } from './conditional-write';
+import { sendConditional } from '../runners/conditional-write';
 import { identityOfItem, writeIdOf } from '../marshalling/stored-item';
-import type { ConditionalOutcome } from './conditional-write';
+import type { ConditionalOutcome } from '../runners/conditional-write';
 import type { RepositoryContext } from './context';
 
 type Item = Record<string, AttributeValue>;
@@ -93,13 +93,13 @@ export class EntityWriter<T extends object> {
     if (this.unique) return this.unique.delete(entity, strId, expected);
     const input = deleteVersionedInput(this.context.tableName, this.mapper.keyOf(strId), expected);
     const request = { operation: 'DeleteItem' as const, input };
-    const outcome = await sendConditional(this.context, { request, entity: this.className }, () => this.fetchItem(strId));
+    const outcome = await sendConditional(this.context.executor, { request, entity: this.className }, () => this.fetchItem(strId));
     if (!outcome.applied) throw this.conflict(strId, expected, outcome.stored, outcome.error);
   }
 
   private putConditionally(input: PutItemCommandInput, strId: string, needStored: boolean): Promise<ConditionalOutcome> {
     const write = { request: { operation: 'PutItem' as const, input }, writeId: writeIdOf(input.Item as Item), needStored, entity: this.className };
-    return sendConditional(this.context, write, () => this.fetchItem(strId));
+    return sendConditional(this.context.executor, write, () => this.fetchItem(strId));
   }
 
   private conflict(strId: string, expected: EntityIdentity, stored: Item | undefined, cause: unknown): VersionConflictError {

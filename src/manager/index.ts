@@ -6,6 +6,6 @@ export type { EntityClass } from './base-entity';
 export { EntityIterable } from './entity-iterable';
 export { Transaction } from './transaction';
 export type { EntityRef, LoadedRefs } from './transact-get';
-export type { EnsureTableOptions } from './table-setup';
+export type { EnsureTableOptions } from '../runners/table-setup';
 export type { EntityInput, DataKeys, NumericKeys, UniqueKeys, ListOptions, QueryOptions, SortOrder, Page } from './types';
 export type { UpdateOptions } from './entity-updater';

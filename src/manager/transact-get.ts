@@ -2,7 +2,7 @@ import { InvalidArgumentError, UnsupportedByEngineError } from '../errors';
 import { EntityMapper } from '../marshalling/entity-mapper';
 import type { Constructor } from '../metadata/types';
 import type { RepositoryContext } from './context';
-import { TRANSACTION_LIMIT, isUnknownOperation } from './transaction-runner';
+import { TRANSACTION_LIMIT, isUnknownOperation } from '../runners/transaction-runner';
 
 /** `[User, 'john']`: an entity class and a str id. */
 export type EntityRef<T extends object = object> = readonly [Constructor<T>, string];

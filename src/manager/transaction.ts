@@ -17,8 +17,8 @@ import {
   uniqueUpdateEntries,
 } from './entity-entries';
 import type { RepositoryContext } from './context';
-import { runTransaction } from './transaction-runner';
-import type { TransactionEntry } from './transaction-runner';
+import { runTransaction } from '../runners/transaction-runner';
+import type { TransactionEntry } from '../runners/transaction-runner';
 import type { EntityInput } from './types';
 import type { UpdateOptions } from './entity-updater';
 

@@ -18,8 +18,8 @@ import {
 } from './entity-entries';
 import type { PreparedCreate } from './entity-entries';
 import type { RepositoryContext } from './context';
-import { runExplainedTransaction } from './transaction-runner';
-import type { TransactionEntry } from './transaction-runner';
+import { runExplainedTransaction } from '../runners/transaction-runner';
+import type { TransactionEntry } from '../runners/transaction-runner';
 
 type Item = Record<string, AttributeValue>;
 

@@ -1,7 +1,7 @@
 import type { DynamoDBClient, DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import type { FactoryProvider, ModuleMetadata, Provider, Type } from '@nestjs/common';
 import type { EntityManagerOptions } from '../manager/entity-manager';
-import type { EnsureTableOptions } from '../manager/table-setup';
+import type { EnsureTableOptions } from '../runners/table-setup';
 
 /**
  * What one connection (one table through one client) needs. Give exactly one of `client` and

@@ -2,7 +2,7 @@ import type { AttributeValue, DeleteItemCommandInput, PutItemCommandInput } from
 import type { DynamoDBRequestError } from '../errors';
 import { isConditionFailure } from '../client/executor';
 import { holdsWrite } from '../marshalling/stored-item';
-import type { RepositoryContext } from './context';
+import type { RequestExecutor } from '../client/executor';
 
 type Item = Record<string, AttributeValue>;
 
@@ -28,12 +28,12 @@ export interface ConditionalWrite {
  * honours ALL_OLD, else from one consistent GetItem.
  */
 export async function sendConditional(
-  context: RepositoryContext,
+  executor: RequestExecutor,
   write: ConditionalWrite,
   fetchStored: () => Promise<Item | undefined>,
 ): Promise<ConditionalOutcome> {
   try {
-    await sendRequest(context, write);
+    await sendRequest(executor, write);
     return { applied: true };
   } catch (error) {
     if (!isConditionFailure(error)) throw error;
@@ -45,8 +45,8 @@ export async function sendConditional(
   }
 }
 
-function sendRequest(context: RepositoryContext, write: ConditionalWrite): Promise<unknown> {
+function sendRequest(executor: RequestExecutor, write: ConditionalWrite): Promise<unknown> {
   return write.request.operation === 'PutItem'
-    ? context.executor.send('PutItem', write.request.input, write.entity)
-    : context.executor.send('DeleteItem', write.request.input, write.entity);
+    ? executor.send('PutItem', write.request.input, write.entity)
+    : executor.send('DeleteItem', write.request.input, write.entity);
 }
