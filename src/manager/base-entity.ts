@@ -5,7 +5,7 @@ import type { Constructor } from '../metadata/types';
 import type { EntityManager } from './entity-manager';
 import type { EntityIterable } from './entity-iterable';
 import type { Repository } from './repository';
-import type { UpdateOptions } from './entity-updater';
+import type { UpdateOptions } from './actions/entity-updater';
 import type { EntityInput, ListOptions, NumericKeys, QueryOptions, UniqueKeys } from './types';
 
 /** The static side of an Active Record class, as seen by BaseEntity's statics. */

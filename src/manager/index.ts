@@ -8,4 +8,4 @@ export { Transaction } from './transaction';
 export type { EntityRef, LoadedRefs } from './transact-get';
 export type { EnsureTableOptions } from '../runners/table-setup';
 export type { EntityInput, DataKeys, NumericKeys, UniqueKeys, ListOptions, QueryOptions, SortOrder, Page } from './types';
-export type { UpdateOptions } from './entity-updater';
+export type { UpdateOptions } from './actions/entity-updater';

@@ -6,12 +6,12 @@ import { EntityMapper } from '../marshalling/entity-mapper';
 import type { Constructor, EntityMetadata } from '../metadata/types';
 import { deleteByKeyInput, getItemInput, queryByUidInput } from '../operations/entity-commands';
 import type { EntityIterable } from './entity-iterable';
-import { EntityLister } from './entity-lister';
-import { renameEntity } from './entity-renamer';
-import { EntityUpdater } from './entity-updater';
-import type { UpdateOptions } from './entity-updater';
-import { EntityWriter } from './entity-writer';
-import { BatchOperations } from './batch-operations';
+import { EntityLister } from './actions/entity-lister';
+import { renameEntity } from './actions/entity-renamer';
+import { EntityUpdater } from './actions/entity-updater';
+import type { UpdateOptions } from './actions/entity-updater';
+import { EntityWriter } from './actions/entity-writer';
+import { BatchOperations } from './actions/batch-operations';
 import type { RepositoryContext } from './context';
 import type { EntityInput, ListOptions, NumericKeys, QueryOptions, UniqueKeys } from './types';
 

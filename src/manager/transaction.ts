@@ -15,12 +15,12 @@ import {
   storedUniques,
   unchangedStrId,
   uniqueUpdateEntries,
-} from './entity-entries';
+} from './actions/entity-entries';
 import type { RepositoryContext } from './context';
 import { runTransaction } from '../runners/transaction-runner';
 import type { TransactionEntry } from '../runners/transaction-runner';
 import type { EntityInput } from './types';
-import type { UpdateOptions } from './entity-updater';
+import type { UpdateOptions } from './actions/entity-updater';
 
 type Item = Record<string, AttributeValue>;
 

@@ -1,9 +1,9 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { EntityValidationError, InvalidArgumentError, VersionConflictError } from '../errors';
-import { guardItem, guardKey, guardKeyProblem, isUid, newUid, newWriteId } from '../keys';
-import type { EntityIdentity, EntityMapper } from '../marshalling/entity-mapper';
-import { ATTR } from '../metadata/attributes';
-import type { ExpectedIdentity } from '../operations/entity-commands';
+import { EntityValidationError, InvalidArgumentError, VersionConflictError } from '../../errors';
+import { guardItem, guardKey, guardKeyProblem, isUid, newUid, newWriteId } from '../../keys';
+import type { EntityIdentity, EntityMapper } from '../../marshalling/entity-mapper';
+import { ATTR } from '../../metadata/attributes';
+import type { ExpectedIdentity } from '../../operations/entity-commands';
 import {
   claimGuardEntry,
   conditionCheckMatchingEntry,
@@ -14,11 +14,11 @@ import {
   replaceEntry,
   rewriteGuardEntry,
   updateEntry,
-} from '../operations/transaction-commands';
-import type { ExpectedAttributes } from '../operations/entity-commands';
-import { identityOfItem, writeIdOf } from '../marshalling/stored-item';
-import type { AttributeChange } from '../expressions';
-import type { TransactionEntry } from '../runners/transaction-runner';
+} from '../../operations/transaction-commands';
+import type { ExpectedAttributes } from '../../operations/entity-commands';
+import { identityOfItem, writeIdOf } from '../../marshalling/stored-item';
+import type { AttributeChange } from '../../expressions';
+import type { TransactionEntry } from '../../runners/transaction-runner';
 
 type Item = Record<string, AttributeValue>;
 type Uniques = Readonly<Record<string, string | undefined>>;

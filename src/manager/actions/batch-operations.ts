@@ -5,13 +5,13 @@ import {
   BatchSaveIncompleteError,
   EntityValidationError,
   InvalidArgumentError,
-} from '../errors';
-import { DEFAULT_BATCH_RETRY } from '../client/retry';
-import type { ResolvedBatchRetry } from '../client/retry';
-import { isUid, newUid, partitionKeyOf } from '../keys';
-import type { ItemKey } from '../keys';
-import type { EntityIdentity, EntityMapper } from '../marshalling/entity-mapper';
-import { ATTR } from '../metadata/attributes';
+} from '../../errors';
+import { DEFAULT_BATCH_RETRY } from '../../client/retry';
+import type { ResolvedBatchRetry } from '../../client/retry';
+import { isUid, newUid, partitionKeyOf } from '../../keys';
+import type { ItemKey } from '../../keys';
+import type { EntityIdentity, EntityMapper } from '../../marshalling/entity-mapper';
+import { ATTR } from '../../metadata/attributes';
 import {
   BATCH_GET_MAX_KEYS,
   BATCH_WRITE_MAX_REQUESTS,
@@ -19,9 +19,9 @@ import {
   batchWriteInput,
   deleteRequest,
   putRequest,
-} from '../operations/batch-commands';
-import type { RepositoryContext } from './context';
-import { runBatch } from '../runners/batch-runner';
+} from '../../operations/batch-commands';
+import type { RepositoryContext } from '../context';
+import { runBatch } from '../../runners/batch-runner';
 import { unchangedStrId } from './entity-entries';
 
 type Item = Record<string, AttributeValue>;

@@ -1,13 +1,13 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { InvalidArgumentError } from '../errors';
-import { guardItem } from '../keys';
-import type { EntityMapper } from '../marshalling/entity-mapper';
-import { writeIdOf } from '../marshalling/stored-item';
-import { createEntry, deleteEntry, rewriteGuardEntry } from '../operations/transaction-commands';
+import { InvalidArgumentError } from '../../errors';
+import { guardItem } from '../../keys';
+import type { EntityMapper } from '../../marshalling/entity-mapper';
+import { writeIdOf } from '../../marshalling/stored-item';
+import { createEntry, deleteEntry, rewriteGuardEntry } from '../../operations/transaction-commands';
 import { checkedIdentity, guardChanges, storedUniques } from './entity-entries';
-import type { RepositoryContext } from './context';
-import { runExplainedTransaction } from '../runners/transaction-runner';
-import type { TransactionEntry } from '../runners/transaction-runner';
+import type { RepositoryContext } from '../context';
+import { runExplainedTransaction } from '../../runners/transaction-runner';
+import type { TransactionEntry } from '../../runners/transaction-runner';
 
 type Item = Record<string, AttributeValue>;
 

@@ -1,14 +1,14 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { InvalidArgumentError } from '../errors';
-import { decodeCursor, encodeCursor, partitionKeyOf, primaryKeyOf } from '../keys';
-import type { ItemKey } from '../keys';
-import type { EntityMapper } from '../marshalling/entity-mapper';
-import { ATTR } from '../metadata/attributes';
-import type { EntityMetadata } from '../metadata/types';
-import { countByTypeInput, queryByTypeInput, scanTypeInput } from '../operations/entity-commands';
-import { EntityIterable, checkLimit } from './entity-iterable';
-import type { RepositoryContext } from './context';
-import type { ListOptions, QueryOptions } from './types';
+import { InvalidArgumentError } from '../../errors';
+import { decodeCursor, encodeCursor, partitionKeyOf, primaryKeyOf } from '../../keys';
+import type { ItemKey } from '../../keys';
+import type { EntityMapper } from '../../marshalling/entity-mapper';
+import { ATTR } from '../../metadata/attributes';
+import type { EntityMetadata } from '../../metadata/types';
+import { countByTypeInput, queryByTypeInput, scanTypeInput } from '../../operations/entity-commands';
+import { EntityIterable, checkLimit } from '../entity-iterable';
+import type { RepositoryContext } from '../context';
+import type { ListOptions, QueryOptions } from '../types';
 
 type Item = Record<string, AttributeValue>;
 

@@ -1,13 +1,13 @@
 import type { AttributeValue, PutItemCommandInput } from '@aws-sdk/client-dynamodb';
-import { EntityAlreadyExistsError, InvalidArgumentError, VersionConflictError } from '../errors';
-import type { EntityIdentity, EntityMapper } from '../marshalling/entity-mapper';
+import { EntityAlreadyExistsError, InvalidArgumentError, VersionConflictError } from '../../errors';
+import type { EntityIdentity, EntityMapper } from '../../marshalling/entity-mapper';
 import { checkedIdentity, prepareCreate, unchangedStrId } from './entity-entries';
 import { UniqueWriter } from './unique-writer';
-import { createItemInput, deleteVersionedInput, replaceItemInput } from '../operations/entity-commands';
-import { sendConditional } from '../runners/conditional-write';
-import { identityOfItem, writeIdOf } from '../marshalling/stored-item';
-import type { ConditionalOutcome } from '../runners/conditional-write';
-import type { RepositoryContext } from './context';
+import { createItemInput, deleteVersionedInput, replaceItemInput } from '../../operations/entity-commands';
+import { sendConditional } from '../../runners/conditional-write';
+import { identityOfItem, writeIdOf } from '../../marshalling/stored-item';
+import type { ConditionalOutcome } from '../../runners/conditional-write';
+import type { RepositoryContext } from '../context';
 
 type Item = Record<string, AttributeValue>;
 

@@ -6,19 +6,19 @@ import {
   InvalidArgumentError,
   ItemTooLargeError,
   VersionConflictError,
-} from '../errors';
-import { isConditionFailure } from '../client/executor';
-import type { AttributeChange } from '../expressions';
-import { newWriteId } from '../keys';
-import type { EntityMapper } from '../marshalling/entity-mapper';
-import { patchToChanges } from '../marshalling/patch';
-import { bigintAttribute, numberAttribute } from '../marshalling/scalars';
-import { LIMITS } from '../metadata/attributes';
-import { holdsWrite, identityOfItem } from '../marshalling/stored-item';
-import { updateItemInput } from '../operations/update-commands';
-import type { RepositoryContext } from './context';
+} from '../../errors';
+import { isConditionFailure } from '../../client/executor';
+import type { AttributeChange } from '../../expressions';
+import { newWriteId } from '../../keys';
+import type { EntityMapper } from '../../marshalling/entity-mapper';
+import { patchToChanges } from '../../marshalling/patch';
+import { bigintAttribute, numberAttribute } from '../../marshalling/scalars';
+import { LIMITS } from '../../metadata/attributes';
+import { holdsWrite, identityOfItem } from '../../marshalling/stored-item';
+import { updateItemInput } from '../../operations/update-commands';
+import type { RepositoryContext } from '../context';
 import type { UniqueWriter } from './unique-writer';
-import type { EntityInput } from './types';
+import type { EntityInput } from '../types';
 
 type Item = Record<string, AttributeValue>;
 

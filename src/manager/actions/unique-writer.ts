@@ -1,12 +1,12 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { EntityNotFoundError, TransactionCanceledError, VersionConflictError } from '../errors';
-import type { DynamoSingleTableError } from '../errors';
-import { backoffDelay, sleep } from '../client/retry';
-import type { AttributeChange } from '../expressions';
-import type { EntityMapper } from '../marshalling/entity-mapper';
-import { identityOfItem, shiftedHistory } from '../marshalling/stored-item';
-import { ATTR } from '../metadata/attributes';
-import type { ExpectedIdentity } from '../operations/entity-commands';
+import { EntityNotFoundError, TransactionCanceledError, VersionConflictError } from '../../errors';
+import type { DynamoSingleTableError } from '../../errors';
+import { backoffDelay, sleep } from '../../client/retry';
+import type { AttributeChange } from '../../expressions';
+import type { EntityMapper } from '../../marshalling/entity-mapper';
+import { identityOfItem, shiftedHistory } from '../../marshalling/stored-item';
+import { ATTR } from '../../metadata/attributes';
+import type { ExpectedIdentity } from '../../operations/entity-commands';
 import {
   claimEntries,
   createEntries,
@@ -17,9 +17,9 @@ import {
   uniqueUpdateEntries,
 } from './entity-entries';
 import type { PreparedCreate } from './entity-entries';
-import type { RepositoryContext } from './context';
-import { runExplainedTransaction } from '../runners/transaction-runner';
-import type { TransactionEntry } from '../runners/transaction-runner';
+import type { RepositoryContext } from '../context';
+import { runExplainedTransaction } from '../../runners/transaction-runner';
+import type { TransactionEntry } from '../../runners/transaction-runner';
 
 type Item = Record<string, AttributeValue>;
 
