@@ -9,7 +9,8 @@ import type {
 import { buildConditionExpression, mergeAttributes } from '../expressions';
 import type { Condition } from '../expressions';
 import type { ItemKey } from '../keys';
-import { ATTR, TYPE_INDEX_NAME } from '../metadata/attributes';
+import { ATTR } from '../metadata/attributes';
+import { TYPE_INDEX } from '../metadata/table-layout';
 
 /**
  * Pure builders of the exact SDK input of every entity command. Unit tests compare their output;
@@ -94,7 +95,7 @@ export function deleteByKeyInput(tableName: string, key: ItemKey): DeleteItemCom
   return { TableName: tableName, Key: key, ReturnValues: 'ALL_OLD' };
 }
 
-const TYPE_NAMES = { '#type': ATTR.type };
+const TYPE_NAMES = { '#type': TYPE_INDEX.partition.name };
 
 export interface TypeQueryOptions {
   limit?: number;
@@ -106,7 +107,7 @@ export interface TypeQueryOptions {
 export function queryByTypeInput(tableName: string, typeName: string, options: TypeQueryOptions = {}): QueryCommandInput {
   return {
     TableName: tableName,
-    IndexName: TYPE_INDEX_NAME,
+    IndexName: TYPE_INDEX.name,
     KeyConditionExpression: '#type = :type',
     ExpressionAttributeNames: TYPE_NAMES,
     ExpressionAttributeValues: { ':type': { S: typeName } },
@@ -125,9 +126,9 @@ export function countByTypeInput(tableName: string, typeName: string, startKey?:
 export function queryByUidInput(tableName: string, typeName: string, uid: string): QueryCommandInput {
   return {
     TableName: tableName,
-    IndexName: TYPE_INDEX_NAME,
+    IndexName: TYPE_INDEX.name,
     KeyConditionExpression: '#type = :type AND #uid = :uid',
-    ExpressionAttributeNames: { ...TYPE_NAMES, '#uid': ATTR.uid },
+    ExpressionAttributeNames: { ...TYPE_NAMES, '#uid': TYPE_INDEX.sort.name },
     ExpressionAttributeValues: { ':type': { S: typeName }, ':uid': { S: uid } },
   };
 }

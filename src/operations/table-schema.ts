@@ -1,5 +1,6 @@
-import type { CreateTableCommandInput, TableDescription } from '@aws-sdk/client-dynamodb';
-import { ATTR, TYPE_INDEX_NAME } from '../metadata/attributes';
+import type { AttributeDefinition, CreateTableCommandInput, KeySchemaElement, TableDescription } from '@aws-sdk/client-dynamodb';
+import { TABLE_LAYOUT } from '../metadata/table-layout';
+import type { KeyAttribute, TableLayout } from '../metadata/table-layout';
 
 export type BillingMode = 'PAY_PER_REQUEST' | 'PROVISIONED';
 
@@ -10,8 +11,8 @@ export interface TableProvisioning {
   writeCapacity?: number;
 }
 
-/** The table every entity lives in: string PK/SK and one sparse GSI on (_type, uid), projecting all. No LSI. */
-export function createTableInput(tableName: string, provisioning: TableProvisioning): CreateTableCommandInput {
+/** The CreateTable input of a layout (by default the library's one), on demand or provisioned. */
+export function createTableInput(tableName: string, provisioning: TableProvisioning, layout: TableLayout = TABLE_LAYOUT): CreateTableCommandInput {
   const throughput =
     provisioning.billingMode === 'PROVISIONED'
       ? {
@@ -24,49 +25,55 @@ export function createTableInput(tableName: string, provisioning: TableProvision
   return {
     TableName: tableName,
     BillingMode: provisioning.billingMode,
-    AttributeDefinitions: [
-      { AttributeName: ATTR.pk, AttributeType: 'S' },
-      { AttributeName: ATTR.sk, AttributeType: 'S' },
-      { AttributeName: ATTR.type, AttributeType: 'S' },
-      { AttributeName: ATTR.uid, AttributeType: 'S' },
-    ],
-    KeySchema: [
-      { AttributeName: ATTR.pk, KeyType: 'HASH' },
-      { AttributeName: ATTR.sk, KeyType: 'RANGE' },
-    ],
-    GlobalSecondaryIndexes: [
-      {
-        IndexName: TYPE_INDEX_NAME,
-        KeySchema: [
-          { AttributeName: ATTR.type, KeyType: 'HASH' },
-          { AttributeName: ATTR.uid, KeyType: 'RANGE' },
-        ],
-        Projection: { ProjectionType: 'ALL' },
-        ...throughput,
-      },
-    ],
+    AttributeDefinitions: attributeDefinitions(layout),
+    KeySchema: keySchema(layout.partition, layout.sort),
+    GlobalSecondaryIndexes: layout.indexes.map((index) => ({
+      IndexName: index.name,
+      KeySchema: keySchema(index.partition, index.sort),
+      Projection: { ProjectionType: index.projection },
+      ...throughput,
+    })),
     ...throughput,
   };
 }
 
-/** What differs between an existing table and the layout above; empty when the table fits. */
-export function tableSchemaProblems(table: TableDescription): string[] {
+/** Every key attribute of the table and its indexes, once each. */
+function attributeDefinitions(layout: TableLayout): AttributeDefinition[] {
+  const keys = [layout.partition, layout.sort, ...layout.indexes.flatMap((index) => (index.sort ? [index.partition, index.sort] : [index.partition]))];
+  const byName = new Map(keys.map((key) => [key.name, key.type]));
+  return [...byName].map(([AttributeName, AttributeType]) => ({ AttributeName, AttributeType }));
+}
+
+function keySchema(partition: KeyAttribute, sort: KeyAttribute | undefined): KeySchemaElement[] {
+  const hash: KeySchemaElement = { AttributeName: partition.name, KeyType: 'HASH' };
+  return sort ? [hash, { AttributeName: sort.name, KeyType: 'RANGE' }] : [hash];
+}
+
+/** `name:HASH:S,name:RANGE:S`: how key schemas are compared and explained. */
+function keyText(partition: KeyAttribute, sort: KeyAttribute | undefined): string {
+  return keySchema(partition, sort).map((k, i) => `${k.AttributeName}:${k.KeyType}:${i === 0 ? partition.type : sort?.type}`).join(',');
+}
+
+/** What differs between an existing table and the layout; empty when the table fits. Extra indexes are fine. */
+export function tableSchemaProblems(table: TableDescription, layout: TableLayout = TABLE_LAYOUT): string[] {
   const problems: string[] = [];
   const types = new Map((table.AttributeDefinitions ?? []).map((d) => [d.AttributeName, d.AttributeType]));
-  const keyOf = (schema: TableDescription['KeySchema']) =>
+  const actualKeyText = (schema: TableDescription['KeySchema']) =>
     (schema ?? []).map((k) => `${k.AttributeName}:${k.KeyType}:${types.get(k.AttributeName) ?? '?'}`).join(',');
-  const expectedKey = `${ATTR.pk}:HASH:S,${ATTR.sk}:RANGE:S`;
-  const actualKey = keyOf(table.KeySchema);
+  const expectedKey = keyText(layout.partition, layout.sort);
+  const actualKey = actualKeyText(table.KeySchema);
   if (actualKey !== expectedKey) problems.push(`primary key is ${actualKey || 'unknown'}, expected ${expectedKey}`);
-  const index = (table.GlobalSecondaryIndexes ?? []).find((i) => i.IndexName === TYPE_INDEX_NAME);
-  const expectedIndexKey = `${ATTR.type}:HASH:S,${ATTR.uid}:RANGE:S`;
-  if (!index) {
-    problems.push(`global secondary index ${TYPE_INDEX_NAME} (${expectedIndexKey}) is missing`);
-  } else {
-    const actualIndexKey = keyOf(index.KeySchema);
-    if (actualIndexKey !== expectedIndexKey) problems.push(`index ${TYPE_INDEX_NAME} key is ${actualIndexKey}, expected ${expectedIndexKey}`);
-    if (index.Projection?.ProjectionType !== 'ALL') {
-      problems.push(`index ${TYPE_INDEX_NAME} projects ${index.Projection?.ProjectionType ?? 'nothing'}, expected ALL`);
+  for (const expected of layout.indexes) {
+    const index = (table.GlobalSecondaryIndexes ?? []).find((i) => i.IndexName === expected.name);
+    const expectedIndexKey = keyText(expected.partition, expected.sort);
+    if (!index) {
+      problems.push(`global secondary index ${expected.name} (${expectedIndexKey}) is missing`);
+      continue;
+    }
+    const actualIndexKey = actualKeyText(index.KeySchema);
+    if (actualIndexKey !== expectedIndexKey) problems.push(`index ${expected.name} key is ${actualIndexKey}, expected ${expectedIndexKey}`);
+    if (index.Projection?.ProjectionType !== expected.projection) {
+      problems.push(`index ${expected.name} projects ${index.Projection?.ProjectionType ?? 'nothing'}, expected ${expected.projection}`);
     }
   }
   return problems;
