@@ -1,6 +1,6 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { EntityValidationError, ItemTooLargeError, MetadataError } from '../errors';
-import { isUid, newWriteId, partitionKeyOf, primaryKeyOf, strIdProblem, uniqueValueText } from '../keys';
+import { isUid, primaryKeyOf, strIdProblem, uniqueValueText } from '../keys';
 import type { ItemKey } from '../keys';
 import { ATTR, LIMITS } from '../metadata/attributes';
 import { getEntityMetadata } from '../metadata/entity-metadata';
@@ -11,7 +11,8 @@ import type { CompiledShape } from './codec';
 import { compileShape } from './compile';
 import { itemSize } from './item-size';
 import { rememberStored, storedStateOf } from './stored-state';
-import { addHistoryAttributes, identityOfItem, writeHistoryOf } from './stored-item';
+import { identityOfItem, writeHistoryOf } from './stored-item';
+import { managedAttributesForPut } from './managed';
 import { constraintsHold } from './constraint-check';
 import { classValidatorReport } from './validation';
 import { addViolation } from './violations';
@@ -101,15 +102,7 @@ export class EntityMapper<T extends object> {
   /** The full item for a write: keys, bookkeeping and every defined field. Checks storability and size. */
   toItem(entity: T, identity: EntityIdentity): Record<string, AttributeValue> {
     const strId = this.strIdOf(entity);
-    const { typeName } = this.meta;
-    const item: Record<string, AttributeValue> = {
-      [ATTR.pk]: { S: partitionKeyOf(typeName, strId) },
-      [ATTR.sk]: { S: typeName },
-      [ATTR.type]: { S: typeName },
-      [ATTR.uid]: { S: identity.uid },
-      [ATTR.version]: { N: String(identity.version) },
-    };
-    addHistoryAttributes(item, newWriteId(), storedStateOf(entity)?.writes);
+    const item = managedAttributesForPut(this.meta, strId, identity, storedStateOf(entity)?.writes);
     const sink: ViolationSink = [];
     encodeFields(this.plan, entity as Mutable, '', sink, item);
     if (sink.length > 0) throw this.invalid(sink);

@@ -3,6 +3,7 @@ import { buildConditionExpression, buildUpdateExpression, mergeAttributes } from
 import type { AttributeChange, Condition } from '../expressions';
 import type { ItemKey } from '../keys';
 import { ATTR } from '../metadata/attributes';
+import { managedChangesForUpdate } from '../marshalling/managed';
 
 export interface EntityUpdate {
   changes: readonly AttributeChange[];
@@ -23,7 +24,7 @@ export interface EntityUpdate {
  * its condition instead, even when other writes came in between (see WRITE_HISTORY).
  */
 export function updateItemInput(tableName: string, key: ItemKey, update: EntityUpdate): UpdateItemCommandInput {
-  const changes: AttributeChange[] = [...update.changes, { kind: 'increment', attribute: ATTR.version, by: { N: '1' } }];
+  const changes: AttributeChange[] = [...update.changes, ...managedChangesForUpdate()];
   const conditions: Condition[] = [{ kind: 'exists', attribute: ATTR.pk }];
   if (update.expectedVersion !== undefined) {
     conditions.push({ kind: 'equals', attribute: ATTR.version, value: { N: String(update.expectedVersion) } });

@@ -4,8 +4,8 @@ import type { DynamoSingleTableError } from '../../errors';
 import { backoffDelay, sleep } from '../../client/retry';
 import type { AttributeChange } from '../../expressions';
 import type { EntityMapper } from '../../marshalling/entity-mapper';
-import { identityOfItem, shiftedHistory } from '../../marshalling/stored-item';
-import { ATTR } from '../../metadata/attributes';
+import { identityOfItem } from '../../marshalling/stored-item';
+import { managedAttributesAfterUpdate } from '../../marshalling/managed';
 import type { ExpectedIdentity } from '../../operations/entity-commands';
 import {
   claimEntries,
@@ -155,6 +155,5 @@ function applyChanges(item: Item, changes: AttributeChange[], writeId: string): 
     if (change.kind === 'set') next[change.attribute] = change.value;
     if (change.kind === 'increment') next[change.attribute] = { N: String(Number(item[change.attribute]?.N ?? 0) + Number(change.by.N)) };
   }
-  next[ATTR.version] = { N: String(Number(item[ATTR.version]?.N) + 1) };
-  return Object.assign(next, shiftedHistory(item, writeId));
+  return Object.assign(next, managedAttributesAfterUpdate(item, writeId));
 }
