@@ -44,11 +44,12 @@ import { DynamoDBRequestError } from '../errors';
 import type { Logger } from './logger';
 import { ATTEMPT_LOG_OPTIONS, attemptLogMiddleware } from './attempt-log';
 import type { AttemptLog } from './attempt-log';
+import { requestError } from './request-error';
 
+/** The part of a command's own middleware stack the attempt log needs. */
 interface MiddlewareStack {
   add(middleware: never, options: typeof ATTEMPT_LOG_OPTIONS): void;
 }
-import { requestError } from './request-error';
 
 interface Operations {
   GetItem: [GetItemCommandInput, GetItemCommandOutput];

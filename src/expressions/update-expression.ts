@@ -56,7 +56,7 @@ export type Condition =
   | { kind: 'exists'; attribute: string }
   | { kind: 'notExists'; attribute: string }
   | { kind: 'equals'; attribute: string; value: AttributeValue }
-  /** The attribute holds exactly this stored value (compared by type for NULL/BOOL), or is absent when undefined. */
+  /** The attribute holds exactly this stored value (NULL compared by type), or is absent when undefined. */
   | { kind: 'sameAs'; attribute: string; stored: AttributeValue | undefined }
   /** "This write was not applied yet": no slot of WRITE_HISTORY holds the id. */
   | { kind: 'writeNotRecorded'; writeId: string };
@@ -83,11 +83,10 @@ function conditionText(attributes: ExpressionAttributes, condition: Condition): 
   }
 }
 
-/** Comparison operators take strings, numbers and binaries; other stored types are matched by type and value. */
+/** NULL cannot be compared with `=`, so a stored NULL is matched by its type; any other value by equality. */
 function sameAsText(attributes: ExpressionAttributes, attribute: string, stored: AttributeValue | undefined): string {
   const name = attributes.name(attribute);
   if (stored === undefined) return `attribute_not_exists(${name})`;
-  if (stored.S !== undefined || stored.N !== undefined || stored.B !== undefined) return `${name} = ${attributes.value(stored)}`;
   if (stored.NULL) return `attribute_type(${name}, ${attributes.value({ S: 'NULL' })})`;
   return `${name} = ${attributes.value(stored)}`;
 }

@@ -32,7 +32,7 @@ export type WriteHistory = string | readonly string[] | undefined;
 export function writeHistoryOf(item: Item): WriteHistory {
   let count = 0;
   for (const attribute of WRITE_HISTORY) if (item[attribute]?.S) count += 1;
-  if (count <= 1) return item[ATTR.writeId]?.S || firstWriteId(item);
+  if (count <= 1) return firstWriteId(item);
   const ids = new Array<string>(count);
   let next = 0;
   for (const attribute of WRITE_HISTORY) {
@@ -42,7 +42,7 @@ export function writeHistoryOf(item: Item): WriteHistory {
   return ids;
 }
 
-/** The one id of a history whose newest slot is empty (an item written by another tool). */
+/** The newest id the item holds, `_writeId` unless that slot is empty (an item written by another tool). */
 function firstWriteId(item: Item): string | undefined {
   for (const attribute of WRITE_HISTORY) {
     const id = item[attribute]?.S;

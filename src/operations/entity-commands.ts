@@ -76,13 +76,17 @@ export type ExpectedAttributes = Readonly<Record<string, AttributeValue | undefi
  * values a delete releases guards for: other changes (a counter moving on) do not make it fail.
  */
 export function matchingCondition(expected: ExpectedAttributes) {
-  const conditions: Condition[] = Object.entries(expected).map(([attribute, stored]) => ({ kind: 'sameAs', attribute, stored }));
-  const { expression, attributes } = buildConditionExpression(conditions);
+  const { expression, attributes } = buildConditionExpression(matchingConditions(expected));
   return {
     ConditionExpression: expression,
     ...mergeAttributes(attributes),
     ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
   };
+}
+
+/** One `sameAs` condition per expected attribute. */
+export function matchingConditions(expected: ExpectedAttributes): Condition[] {
+  return Object.entries(expected).map(([attribute, stored]) => ({ kind: 'sameAs', attribute, stored }));
 }
 
 /** Delete while the item still holds the expected attribute values, whatever its version. */

@@ -1,9 +1,11 @@
-import type { AttributeValue, UpdateItemCommandInput } from '@aws-sdk/client-dynamodb';
+import type { UpdateItemCommandInput } from '@aws-sdk/client-dynamodb';
 import { buildConditionExpression, buildUpdateExpression, mergeAttributes } from '../expressions';
 import type { AttributeChange, Condition } from '../expressions';
 import type { ItemKey } from '../keys';
 import { ATTR } from '../metadata/attributes';
 import { managedChangesForUpdate } from '../marshalling/managed';
+import { matchingConditions } from './entity-commands';
+import type { ExpectedAttributes } from './entity-commands';
 
 export interface EntityUpdate {
   changes: readonly AttributeChange[];
@@ -14,7 +16,7 @@ export interface EntityUpdate {
    * Apply only while these attributes hold these stored values (absent: undefined), e.g. the uid and
    * the unique fields an update of unique values was computed from.
    */
-  expectedAttributes?: Readonly<Record<string, AttributeValue | undefined>>;
+  expectedAttributes?: ExpectedAttributes;
 }
 
 /**
@@ -29,7 +31,7 @@ export function updateItemInput(tableName: string, key: ItemKey, update: EntityU
   if (update.expectedVersion !== undefined) {
     conditions.push({ kind: 'equals', attribute: ATTR.version, value: { N: String(update.expectedVersion) } });
   }
-  for (const [attribute, stored] of Object.entries(update.expectedAttributes ?? {})) conditions.push({ kind: 'sameAs', attribute, stored });
+  if (update.expectedAttributes) conditions.push(...matchingConditions(update.expectedAttributes));
   conditions.push({ kind: 'writeNotRecorded', writeId: update.writeId });
   const set = buildUpdateExpression(changes, update.writeId);
   const condition = buildConditionExpression(conditions);

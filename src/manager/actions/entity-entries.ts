@@ -98,6 +98,11 @@ export function deleteEntries<T extends object>(
   return [main, ...guardChanges(tableName, mapper, strId, expected.uid, before, noUniques(mapper))];
 }
 
+/** The guarded text of each unique field as a stored item holds it. */
+function uniquesOfItem<T extends object>(mapper: EntityMapper<T>, item: Item): Uniques {
+  return mapper.uniqueValuesOf(mapper.fromItem(item));
+}
+
 function noUniques<T extends object>(mapper: EntityMapper<T>): Uniques {
   return Object.fromEntries(mapper.meta.uniqueFields.map((field) => [field, undefined]));
 }
@@ -125,7 +130,8 @@ export function uniqueUpdateEntries<T extends object>(
   expectedVersion: number | undefined,
 ): { entries: TransactionEntry[]; writeId: string } {
   const { strId, item } = stored;
-  const before = mapper.uniqueValuesOf(mapper.fromItem(item));
+  const read = identityOfItem(item);
+  const before = uniquesOfItem(mapper, item);
   const writeId = newWriteId();
   const update = { changes, writeId, expectedVersion, expectedAttributes: uniqueStateOf(mapper, item) };
   const main: TransactionEntry = {
@@ -133,23 +139,23 @@ export function uniqueUpdateEntries<T extends object>(
     request: updateEntry(tableName, mapper.keyOf(strId), update),
     operation: 'update',
     // The version read explains a failure ("now at version n") even where the condition ignores it.
-    expectedVersion: expectedVersion ?? identityOfItem(item).version,
+    expectedVersion: expectedVersion ?? read.version,
     writeId,
   };
-  const moves = guardChanges(tableName, mapper, strId, identityOfItem(item).uid, before, uniquesAfterChanges(before, changes));
+  const moves = guardChanges(tableName, mapper, strId, read.uid, before, uniquesAfterChanges(before, changes));
   return { entries: [main, ...moves], writeId };
 }
 
 /** Deletes a stored entity whatever its version, releasing the guards of the unique values read. */
 export function deleteStoredEntries<T extends object>(tableName: string, mapper: EntityMapper<T>, strId: string, item: Item): TransactionEntry[] {
+  const read = identityOfItem(item);
   const main: TransactionEntry = {
     ...base(mapper, strId),
     request: deleteMatchingEntry(tableName, mapper.keyOf(strId), uniqueStateOf(mapper, item)),
     operation: 'delete',
-    expectedVersion: identityOfItem(item).version, // explains a failure; the condition ignores it
+    expectedVersion: read.version, // explains a failure; the condition ignores it
   };
-  const before = mapper.uniqueValuesOf(mapper.fromItem(item));
-  return [main, ...guardChanges(tableName, mapper, strId, identityOfItem(item).uid, before, noUniques(mapper))];
+  return [main, ...guardChanges(tableName, mapper, strId, read.uid, uniquesOfItem(mapper, item), noUniques(mapper))];
 }
 
 /**
@@ -159,7 +165,7 @@ export function deleteStoredEntries<T extends object>(tableName: string, mapper:
 export function claimEntries<T extends object>(tableName: string, mapper: EntityMapper<T>, strId: string, item: Item): TransactionEntry[] {
   const { meta } = mapper;
   const { uid } = identityOfItem(item);
-  const values = mapper.uniqueValuesOf(mapper.fromItem(item));
+  const values = uniquesOfItem(mapper, item);
   const check: TransactionEntry = {
     ...base(mapper, strId),
     request: conditionCheckMatchingEntry(tableName, mapper.keyOf(strId), uniqueStateOf(mapper, item)),
@@ -229,7 +235,7 @@ export async function storedUniques<T extends object>(
     const actual = found ? found.version : null;
     throw new VersionConflictError(mapper.meta.className, strId, expected?.version ?? 0, actual);
   }
-  return { uniques: mapper.uniqueValuesOf(mapper.fromItem(item)), item };
+  return { uniques: uniquesOfItem(mapper, item), item };
 }
 
 /** The identity of a loaded entity, for a version-guarded write. */
