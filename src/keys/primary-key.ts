@@ -1,7 +1,7 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { ATTR, KEY_SEPARATOR, LIMITS } from '../metadata/attributes';
 import type { EntityMetadata } from '../metadata/types';
-import { isWellFormed, loneSurrogateMessage } from '../marshalling/well-formed';
+import { isWellFormed, loneSurrogateMessage } from './well-formed';
 
 export type ItemKey = Record<string, AttributeValue>;
 

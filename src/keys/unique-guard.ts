@@ -3,7 +3,7 @@ import { ATTR, LIMITS } from '../metadata/attributes';
 import { newWriteId } from './uid';
 import type { EntityMetadata } from '../metadata/types';
 import type { ItemKey } from './primary-key';
-import { isWellFormed, loneSurrogateMessage } from '../marshalling/well-formed';
+import { isWellFormed, loneSurrogateMessage } from './well-formed';
 
 /**
  * Guard item of a unique value: `PK = <typeName>.<field>#<value>`, `SK = <typeName>.<field>`. The

@@ -3,7 +3,7 @@ import { convertToNative } from '@aws-sdk/util-dynamodb';
 import { bigintAttribute, dateAttribute, numberAttribute, numberFromText, stringAttribute } from './scalars';
 import { addViolation, childPath } from './violations';
 import type { ViolationSink } from './violations';
-import { isWellFormed, loneSurrogateMessage } from './well-formed';
+import { isWellFormed, loneSurrogateMessage } from '../keys/well-formed';
 
 /**
  * DynamoDB nests at most 32 levels, the top-level attribute being level 1: a map or list at level 32

@@ -1,6 +1,6 @@
 import { getMetadataStorage, ValidationTypes } from 'class-validator';
 import type { MetadataStorage, ValidationArguments, ValidatorConstraintInterface } from 'class-validator';
-import { isWellFormed } from './well-formed';
+import { isWellFormed } from '../keys/well-formed';
 
 /**
  * The fast path of validation: runs every class-validator constraint of an object directly, from a

@@ -2,7 +2,7 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { DateFormat } from '../metadata/types';
 import { addViolation } from './violations';
 import type { ViolationSink } from './violations';
-import { isWellFormed, loneSurrogateMessage } from './well-formed';
+import { isWellFormed, loneSurrogateMessage } from '../keys/well-formed';
 
 /** DynamoDB numbers: at most 38 significant digits, magnitude in [1e-130, 1e126). */
 const MAX_SIGNIFICANT_DIGITS = 38;

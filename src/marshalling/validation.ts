@@ -4,7 +4,7 @@ import type { PropertyViolation } from '../errors';
 import { MAX_CONTAINER_LEVEL } from './any-value';
 import { constraintsHold } from './constraint-check';
 import { childPath } from './violations';
-import { isWellFormed, loneSurrogateMessage } from './well-formed';
+import { isWellFormed, loneSurrogateMessage } from '../keys/well-formed';
 
 /**
  * `forbidUnknownValues: false`: class-validator >= 0.14 otherwise rejects every object of a class that
