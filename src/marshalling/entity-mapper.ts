@@ -12,7 +12,7 @@ import { compileShape } from './compile';
 import { itemSize } from './item-size';
 import { rememberStored, storedStateOf } from './stored-state';
 import { identityOfItem, writeHistoryOf } from './stored-item';
-import { managedAttributesForPut } from './managed';
+import { addIndexAttributes, managedAttributesForPut } from './managed';
 import { constraintsHold } from './constraint-check';
 import { classValidatorReport } from './validation';
 import { addViolation } from './violations';
@@ -105,6 +105,7 @@ export class EntityMapper<T extends object> {
     const item = managedAttributesForPut(this.meta, strId, identity, storedStateOf(entity)?.writes);
     const sink: ViolationSink = [];
     encodeFields(this.plan, entity as Mutable, '', sink, item);
+    addIndexAttributes(this.meta, item, sink);
     if (sink.length > 0) throw this.invalid(sink);
     const size = itemSize(item);
     if (size > LIMITS.itemBytes) throw new ItemTooLargeError(this.meta.className, strId, size, LIMITS.itemBytes);

@@ -1,10 +1,13 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { AttributeChange } from '../expressions';
 import { newWriteId, partitionKeyOf } from '../keys';
+import { indexAttributesOf } from '../keys/index-key';
 import { ATTR } from '../metadata/attributes';
 import type { EntityMetadata } from '../metadata/types';
 import { addHistoryAttributes, shiftedHistory } from './stored-item';
 import type { WriteHistory } from './stored-item';
+import { addViolation } from './violations';
+import type { ViolationSink } from './violations';
 
 /**
  * Every attribute the library manages on an entity item, the one place that computes them: for a
@@ -30,6 +33,17 @@ export function managedAttributesForPut(meta: EntityMetadata, strId: string, ide
     [ATTR.version]: { N: String(identity.version) },
   };
   return addHistoryAttributes(item, newWriteId(), previous);
+}
+
+/**
+ * Adds the key attributes of every `@Index` the item belongs to, computed from its fields as stored.
+ * Run on the complete item of a put, after its fields: a key too long for DynamoDB is reported as a
+ * violation of the index's first field.
+ */
+export function addIndexAttributes(meta: EntityMetadata, item: Item, sink: ViolationSink): Item {
+  if (meta.indexes.length === 0) return item;
+  const keys = indexAttributesOf(meta, item, (index, problem) => addViolation(sink, index.partition[0]?.property ?? '', 'indexKey', problem));
+  return Object.assign(item, keys);
 }
 
 /**

@@ -1,5 +1,7 @@
 import { MetadataError } from '../errors';
 import { RESERVED_ATTRIBUTES, TYPE_NAME_PATTERN } from './attributes';
+import { buildIndexes } from './index-metadata';
+import { INDEX_KEY_ATTRIBUTE } from './index-slots';
 import { getRegistry, memoizePerClass } from './registry';
 import type { TableRecord } from './registry';
 import type { ClassShape, Constructor, EntityMetadata } from './types';
@@ -31,6 +33,7 @@ function buildEntityMetadata(target: Constructor): EntityMetadata {
       target.name,
     );
   }
+  const indexes = buildIndexes(target, shape);
   return Object.freeze({
     target,
     className: target.name,
@@ -39,6 +42,7 @@ function buildEntityMetadata(target: Constructor): EntityMetadata {
     shape,
     uniqueFields,
     hasValidators: hasClassValidatorConstraints(target),
+    indexes,
   });
 }
 
@@ -110,10 +114,10 @@ function findUniqueFields(target: Constructor, shape: ClassShape, strIdProperty:
 }
 
 function checkNotReserved(target: Constructor, property: string): void {
-  if (RESERVED_ATTRIBUTES.has(property)) {
+  if (RESERVED_ATTRIBUTES.has(property) || INDEX_KEY_ATTRIBUTE.test(property)) {
     throw new MetadataError(
       `${target.name}.${property} collides with the reserved attribute "${property}" ` +
-        `(${[...RESERVED_ATTRIBUTES].join(', ')} are managed by dynamo-single-table). Rename the property.`,
+        `(${[...RESERVED_ATTRIBUTES].join(', ')} and index keys such as _gsi1pk are managed by dynamo-single-table). Rename the property.`,
       target.name,
     );
   }

@@ -1,4 +1,4 @@
-import type { Constructor, FieldOptions, TableOptions } from './types';
+import type { Constructor, FieldOptions, IndexOptions, TableOptions } from './types';
 
 export interface TableRecord {
   readonly target: Constructor;
@@ -10,6 +10,12 @@ export interface PropertyRecord<O = undefined> {
   readonly target: Constructor;
   readonly property: string;
   readonly options: O;
+}
+
+export interface IndexRecord {
+  readonly target: Constructor;
+  readonly name: string;
+  readonly options: IndexOptions;
 }
 
 /** Property names a base class reserves for its own members (e.g. Active Record's `save`). */
@@ -28,6 +34,8 @@ export interface MetadataRegistry {
   fields: PropertyRecord<FieldOptions>[];
   strIds: PropertyRecord[];
   uniques: PropertyRecord[];
+  /** In decorator evaluation order: bottom to top within a class. */
+  indexes: IndexRecord[];
   reserved: ReservedMembers[];
   /** Built metadata and derived per-class plans, by class. */
   cache: WeakMap<object, Map<string, unknown>>;
@@ -36,12 +44,15 @@ export interface MetadataRegistry {
 const REGISTRY_KEY = Symbol.for('dynamo-single-table.metadata-registry');
 
 function createRegistry(): MetadataRegistry {
-  return { tables: [], fields: [], strIds: [], uniques: [], reserved: [], cache: new WeakMap() };
+  return { tables: [], fields: [], strIds: [], uniques: [], indexes: [], reserved: [], cache: new WeakMap() };
 }
 
 export function getRegistry(): MetadataRegistry {
   const holder = globalThis as { [REGISTRY_KEY]?: MetadataRegistry };
-  return (holder[REGISTRY_KEY] ??= createRegistry());
+  const registry = (holder[REGISTRY_KEY] ??= createRegistry());
+  // A registry made by an older copy of the package (nested installs) lacks the newer lists.
+  registry.indexes ??= [];
+  return registry;
 }
 
 /**
@@ -54,6 +65,7 @@ export function resetMetadataRegistry(): void {
   registry.fields = [];
   registry.strIds = [];
   registry.uniques = [];
+  registry.indexes = [];
   registry.cache = new WeakMap();
   // Reserved members come from library modules loaded once; keep them.
 }

@@ -21,6 +21,46 @@ export interface FieldOptions {
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type
 export interface TableOptions {}
 
+/**
+ * What a secondary index copies of each item: `'all'` (queries return whole entities) or `'keys'`
+ * (the index holds keys only: cheap counts and existence checks; a query reads the entities by key).
+ */
+export type IndexProjection = 'all' | 'keys';
+
+export interface IndexOptions {
+  /** Fields whose values are equal for every entity a query returns (`where` gives each). */
+  partition: readonly string[];
+  /** Fields that order the entities within a partition, compared in this order. @default [] */
+  sort?: readonly string[];
+  /** @default 'all' */
+  projection?: IndexProjection;
+  /**
+   * Which generic GSI of the table holds this index (1-based, per projection). Defaults to the
+   * index's position among the class's indexes of the same projection, top to bottom. Pin it when
+   * reordering or removing indexes, so an index never moves away from the data already written.
+   */
+  slot?: number;
+}
+
+/** A field that forms part of an index key: only scalar types have an order. */
+export interface IndexKeyField {
+  readonly property: string;
+  readonly type: ValueType & { readonly kind: 'string' | 'number' | 'bigint' | 'date' | 'boolean' };
+}
+
+/** A validated `@Index`, with the physical GSI that holds it. */
+export interface IndexMetadata {
+  readonly name: string;
+  readonly partition: readonly IndexKeyField[];
+  readonly sort: readonly IndexKeyField[];
+  readonly projection: IndexProjection;
+  readonly slot: number;
+  /** The GSI's name and its key attributes, e.g. `gsi1`, `_gsi1pk`, `_gsi1sk`. */
+  readonly gsi: string;
+  readonly partitionAttribute: string;
+  readonly sortAttribute: string;
+}
+
 /** The resolved type of a stored value. */
 export type ValueType =
   | { readonly kind: 'string' }
@@ -60,4 +100,6 @@ export interface EntityMetadata {
   readonly uniqueFields: readonly string[];
   /** Whether class-validator has any constraint registered for the class (skips a no-op call per write). */
   readonly hasValidators: boolean;
+  /** `@Index` declarations, top to bottom. */
+  readonly indexes: readonly IndexMetadata[];
 }

@@ -1,0 +1,71 @@
+import { MetadataError } from '../errors';
+import { TYPE_NAME_PATTERN } from './attributes';
+import { assignIndexSlots, gsiNames, MAX_INDEX_SLOTS } from './index-slots';
+import { getRegistry } from './registry';
+import type { IndexRecord } from './registry';
+import type { ClassShape, Constructor, IndexKeyField, IndexMetadata } from './types';
+
+/** Field types with an order, which can therefore form (part of) an index key. */
+const KEY_KINDS: ReadonlySet<string> = new Set(['string', 'number', 'bigint', 'date', 'boolean']);
+
+/** The validated `@Index` declarations of an entity class, with their GSI slots. */
+export function buildIndexes(target: Constructor, shape: ClassShape): IndexMetadata[] {
+  const names = new Set<string>();
+  // Checked before slots are assigned, so that assignment can rely on well-formed options.
+  for (const record of getRegistry().indexes.filter((r) => r.target === target)) {
+    checkRecord(target, record);
+    if (names.has(record.name)) {
+      throw new MetadataError(`${target.name} declares @Index('${record.name}') twice; index names are unique per entity.`, target.name);
+    }
+    names.add(record.name);
+  }
+  return assignIndexSlots(target).map(({ record, projection, slot }) => ({
+    name: record.name,
+    partition: record.options.partition.map((property) => keyField(target, shape, record, property)),
+    sort: (record.options.sort ?? []).map((property) => keyField(target, shape, record, property)),
+    projection,
+    slot,
+    ...gsiNames(projection, slot),
+  }));
+}
+
+function checkRecord(target: Constructor, record: IndexRecord): void {
+  const where = `${target.name} @Index(${JSON.stringify(record.name)})`;
+  const fail = (why: string): never => {
+    throw new MetadataError(`${where}: ${why}.`, target.name);
+  };
+  if (typeof record.name !== 'string' || !TYPE_NAME_PATTERN.test(record.name)) {
+    fail('an index name is 1-64 characters, a letter followed by letters, digits, "_" or "-" (it is part of every index key)');
+  }
+  const options = record.options as unknown;
+  if (typeof options !== 'object' || options === null) fail('needs options { partition: [fields], sort?: [fields] }');
+  const { partition, sort = [], projection = 'all', slot } = record.options;
+  if (!isFieldList(partition) || partition.length === 0) fail('partition must be a non-empty array of field names');
+  if (!isFieldList(sort)) fail('sort must be an array of field names');
+  const all = [...partition, ...sort];
+  const repeated = all.find((field, i) => all.indexOf(field) !== i);
+  if (repeated !== undefined) fail(`${repeated} appears twice in its key; each field may appear once`);
+  if (projection !== 'all' && projection !== 'keys') fail(`projection must be 'all' or 'keys', got ${JSON.stringify(projection)}`);
+  if (slot !== undefined && (!Number.isInteger(slot) || slot < 1 || slot > MAX_INDEX_SLOTS)) {
+    fail(`slot must be an integer from 1 to ${MAX_INDEX_SLOTS}, got ${String(slot)}`);
+  }
+}
+
+function isFieldList(value: unknown): value is readonly string[] {
+  return Array.isArray(value) && value.every((field) => typeof field === 'string' && field.length > 0);
+}
+
+function keyField(target: Constructor, shape: ClassShape, record: IndexRecord, property: string): IndexKeyField {
+  const field = shape.fields.find((f) => f.property === property);
+  const where = `${target.name} @Index(${JSON.stringify(record.name)})`;
+  if (!field) {
+    throw new MetadataError(`${where}: ${property} is not a @Field() of ${target.name}; index keys are made of fields.`, target.name);
+  }
+  if (!KEY_KINDS.has(field.type.kind)) {
+    throw new MetadataError(
+      `${where}: ${property} is a ${field.type.kind} field; index keys are made of string, number, bigint, Date and boolean fields.`,
+      target.name,
+    );
+  }
+  return field as IndexKeyField;
+}
