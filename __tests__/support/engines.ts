@@ -31,6 +31,8 @@ export interface EngineCapabilities {
   returnValuesOnConditionCheckFailure: boolean;
   /** Items whose TTL attribute is in the past are actually deleted (eventually). */
   ttl: boolean;
+  /** UpdateTable can add a global secondary index to an existing table (GlobalSecondaryIndexUpdates Create). */
+  onlineIndexCreation: boolean;
 }
 
 export interface TestEngine {
@@ -53,10 +55,10 @@ export interface EngineLane {
 export type CapabilityPredicate = (capabilities: EngineCapabilities) => boolean;
 
 const CAPABILITIES: Record<EngineName, EngineCapabilities> = {
-  dynalite: { transactions: false, returnValuesOnConditionCheckFailure: false, ttl: false },
-  moto: { transactions: true, returnValuesOnConditionCheckFailure: true, ttl: false },
-  external: { transactions: true, returnValuesOnConditionCheckFailure: true, ttl: true },
-  'dynamodb-local': { transactions: true, returnValuesOnConditionCheckFailure: true, ttl: true },
+  dynalite: { transactions: false, returnValuesOnConditionCheckFailure: false, ttl: false, onlineIndexCreation: false },
+  moto: { transactions: true, returnValuesOnConditionCheckFailure: true, ttl: false, onlineIndexCreation: true },
+  external: { transactions: true, returnValuesOnConditionCheckFailure: true, ttl: true, onlineIndexCreation: true },
+  'dynamodb-local': { transactions: true, returnValuesOnConditionCheckFailure: true, ttl: true, onlineIndexCreation: true },
 };
 
 /** `DYNAMODB_CAPABILITIES=ttl=false,transactions=true` adjusts the external and dynamodb-local lanes. */

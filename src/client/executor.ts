@@ -11,6 +11,7 @@ import {
   TransactGetItemsCommand,
   TransactWriteItemsCommand,
   UpdateItemCommand,
+  UpdateTableCommand,
 } from '@aws-sdk/client-dynamodb';
 import type {
   BatchGetItemCommandInput,
@@ -39,6 +40,8 @@ import type {
   TransactWriteItemsCommandOutput,
   UpdateItemCommandInput,
   UpdateItemCommandOutput,
+  UpdateTableCommandInput,
+  UpdateTableCommandOutput,
 } from '@aws-sdk/client-dynamodb';
 import { DynamoDBRequestError } from '../errors';
 import type { Logger } from './logger';
@@ -64,6 +67,7 @@ interface Operations {
   TransactWriteItems: [TransactWriteItemsCommandInput, TransactWriteItemsCommandOutput];
   DescribeTable: [DescribeTableCommandInput, DescribeTableCommandOutput];
   CreateTable: [CreateTableCommandInput, CreateTableCommandOutput];
+  UpdateTable: [UpdateTableCommandInput, UpdateTableCommandOutput];
 }
 
 export type OperationName = keyof Operations;
@@ -81,6 +85,7 @@ const COMMANDS: { [K in OperationName]: new (input: Operations[K][0]) => unknown
   TransactWriteItems: TransactWriteItemsCommand,
   DescribeTable: DescribeTableCommand,
   CreateTable: CreateTableCommand,
+  UpdateTable: UpdateTableCommand,
 };
 
 export type CapacityReporting = 'NONE' | 'TOTAL' | 'INDEXES';

@@ -37,11 +37,14 @@ export class TableNotReadyError extends DynamoSingleTableError {
 export class UnsupportedByEngineError extends DynamoSingleTableError {
   readonly capability: string;
 
-  constructor(capability: string, operation: string, cause: unknown, entity?: string) {
+  /** `wayOut`: what to do instead, when it is not "use an engine with transactions". */
+  constructor(capability: string, operation: string, cause: unknown, entity?: string, wayOut?: string) {
     super(
       'UNSUPPORTED_BY_ENGINE',
-      `${operation} needs ${capability}, which this DynamoDB engine does not support (dynalite has no ` +
-        `TransactWriteItems/TransactGetItems). Nothing was written. Use DynamoDB, DynamoDB Local or moto for this.`,
+      wayOut === undefined
+        ? `${operation} needs ${capability}, which this DynamoDB engine does not support (dynalite has no ` +
+            `TransactWriteItems/TransactGetItems). Nothing was written. Use DynamoDB, DynamoDB Local or moto for this.`
+        : `${operation} needs ${capability}, which this DynamoDB engine does not support. Nothing was changed. ${wayOut}`,
       { cause, entity },
     );
     this.capability = capability;

@@ -1,6 +1,6 @@
-import type { AttributeDefinition, CreateTableCommandInput, KeySchemaElement, TableDescription } from '@aws-sdk/client-dynamodb';
+import type { AttributeDefinition, CreateTableCommandInput, KeySchemaElement, TableDescription, UpdateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import { TABLE_LAYOUT } from '../metadata/table-layout';
-import type { KeyAttribute, TableLayout } from '../metadata/table-layout';
+import type { IndexLayout, KeyAttribute, TableLayout } from '../metadata/table-layout';
 
 export type BillingMode = 'PAY_PER_REQUEST' | 'PROVISIONED';
 
@@ -56,6 +56,14 @@ function keyText(partition: KeyAttribute, sort: KeyAttribute | undefined): strin
 
 /** What differs between an existing table and the layout; empty when the table fits. Extra indexes are fine. */
 export function tableSchemaProblems(table: TableDescription, layout: TableLayout = TABLE_LAYOUT): string[] {
+  return [...tableConflicts(table, layout), ...missingIndexes(table, layout).map((index) => `global secondary index ${index.name} (${keyText(index.partition, index.sort)}) is missing`)];
+}
+
+/**
+ * What no index creation can fix: another primary key, or an index of a layout name with another key
+ * schema or projection. Missing indexes are not conflicts (see missingIndexes); extra ones are fine.
+ */
+export function tableConflicts(table: TableDescription, layout: TableLayout): string[] {
   const problems: string[] = [];
   const types = new Map((table.AttributeDefinitions ?? []).map((d) => [d.AttributeName, d.AttributeType]));
   const actualKeyText = (schema: TableDescription['KeySchema']) =>
@@ -65,11 +73,8 @@ export function tableSchemaProblems(table: TableDescription, layout: TableLayout
   if (actualKey !== expectedKey) problems.push(`primary key is ${actualKey || 'unknown'}, expected ${expectedKey}`);
   for (const expected of layout.indexes) {
     const index = (table.GlobalSecondaryIndexes ?? []).find((i) => i.IndexName === expected.name);
+    if (!index) continue;
     const expectedIndexKey = keyText(expected.partition, expected.sort);
-    if (!index) {
-      problems.push(`global secondary index ${expected.name} (${expectedIndexKey}) is missing`);
-      continue;
-    }
     const actualIndexKey = actualKeyText(index.KeySchema);
     if (actualIndexKey !== expectedIndexKey) problems.push(`index ${expected.name} key is ${actualIndexKey}, expected ${expectedIndexKey}`);
     if (index.Projection?.ProjectionType !== expected.projection) {
@@ -79,7 +84,44 @@ export function tableSchemaProblems(table: TableDescription, layout: TableLayout
   return problems;
 }
 
-/** Usable: the table and every index ACTIVE. */
+/** The layout's indexes the table lacks, in layout order. */
+export function missingIndexes(table: TableDescription, layout: TableLayout): IndexLayout[] {
+  const present = new Set((table.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName));
+  return layout.indexes.filter((index) => !present.has(index.name));
+}
+
+/** Whether the table bills per request; older provisioned tables carry no BillingModeSummary. */
+export function isOnDemand(table: TableDescription): boolean {
+  return table.BillingModeSummary?.BillingMode === 'PAY_PER_REQUEST';
+}
+
+/**
+ * The UpdateTable that adds one global secondary index to an existing table (DynamoDB creates one per
+ * request). Its AttributeDefinitions are the table's own plus the new keys: DynamoDB needs the new
+ * ones, and some engines (moto) replace the table's definitions with the list sent. A provisioned
+ * table's index gets the given capacity, by default the table's own.
+ */
+export function addIndexInput(table: TableDescription, index: IndexLayout, capacity: Partial<Pick<TableProvisioning, 'readCapacity' | 'writeCapacity'>> = {}): UpdateTableCommandInput {
+  const definitions = new Map((table.AttributeDefinitions ?? []).map((d) => [d.AttributeName as string, d.AttributeType as string]));
+  for (const key of index.sort ? [index.partition, index.sort] : [index.partition]) definitions.set(key.name, key.type);
+  const throughput = isOnDemand(table)
+    ? {}
+    : {
+        ProvisionedThroughput: {
+          ReadCapacityUnits: capacity.readCapacity ?? (table.ProvisionedThroughput?.ReadCapacityUnits || 5),
+          WriteCapacityUnits: capacity.writeCapacity ?? (table.ProvisionedThroughput?.WriteCapacityUnits || 5),
+        },
+      };
+  return {
+    TableName: table.TableName,
+    AttributeDefinitions: [...definitions].map(([AttributeName, AttributeType]) => ({ AttributeName, AttributeType }) as AttributeDefinition),
+    GlobalSecondaryIndexUpdates: [
+      { Create: { IndexName: index.name, KeySchema: keySchema(index.partition, index.sort), Projection: { ProjectionType: index.projection }, ...throughput } },
+    ],
+  };
+}
+
+/** Usable: the table and every index ACTIVE, no index still filling from the table (Backfilling). */
 export function isTableReady(table: TableDescription): boolean {
-  return table.TableStatus === 'ACTIVE' && (table.GlobalSecondaryIndexes ?? []).every((i) => i.IndexStatus === 'ACTIVE');
+  return table.TableStatus === 'ACTIVE' && (table.GlobalSecondaryIndexes ?? []).every((i) => i.IndexStatus === 'ACTIVE' && i.Backfilling !== true);
 }
