@@ -1,8 +1,11 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { EntityNotFoundError, EntityValidationError } from '../errors';
+import { EntityNotFoundError, EntityValidationError, VersionConflictError } from '../errors';
 import { newWriteId } from '../keys';
 import { EntityMapper } from '../marshalling/entity-mapper';
+import { indexKeysNeedStoredItem } from '../marshalling/index-changes';
+import { indexKeysForUpdate } from '../marshalling/managed';
 import { patchToChanges } from '../marshalling/patch';
+import { identityOfItem } from '../marshalling/stored-item';
 import type { Constructor } from '../metadata/types';
 import { getItemInput } from '../operations/entity-commands';
 import { conditionCheckEntry, updateEntry } from '../operations/transaction-commands';
@@ -60,8 +63,10 @@ export class Transaction {
 
   /**
    * Changes some fields of an entity (see `Repository.update`). A change of unique fields reads the
-   * entity now and moves its guards; the commit then applies only while those values are still
-   * stored (else `TransactionCanceledError`), and an entity missing now is `EntityNotFoundError`.
+   * entity now and moves its guards; so does a change of index key fields whose new key needs stored
+   * values (a key field the patch leaves out, the uid ending a sort key). The commit then applies only
+   * while the values read are still stored (else `TransactionCanceledError`), and an entity missing
+   * now (or not at `expectedVersion`) is `EntityNotFoundError` (`VersionConflictError`).
    */
   update<T extends object>(target: Constructor<T>, strId: string, patch: Partial<EntityInput<T>>, options: UpdateOptions = {}): void {
     const mapper = EntityMapper.of(target);
@@ -75,11 +80,29 @@ export class Transaction {
         if (!item) throw new EntityNotFoundError(mapper.meta.className, { [mapper.meta.strIdProperty]: strId });
         return uniqueUpdateEntries(this.context.tableName, mapper, { strId, item }, changes, expectedVersion).entries;
       }
+      // New index keys that depend on stored values are computed from the item read now; the entry
+      // then applies only while those values are still stored (a transaction cannot read inside itself).
+      const item = indexKeysNeedStoredItem(mapper.meta, changes) ? await this.fetchAt(mapper, strId, expectedVersion) : undefined;
+      const indexKeys = indexKeysForUpdate(mapper.meta, changes, item);
       const base = { entity: mapper.meta.className, strIdField: mapper.meta.strIdProperty, strId };
       const writeId = newWriteId();
-      const request = updateEntry(this.context.tableName, key, { changes, writeId, expectedVersion });
-      return [{ ...base, request, operation: 'update', expectedVersion, writeId }];
+      const update = { changes, writeId, expectedVersion, indexKeys: indexKeys.changes, expectedAttributes: indexKeys.expected };
+      const request = updateEntry(this.context.tableName, key, update);
+      // The version read explains a failure ("now at version n") where the condition ignores it.
+      const explained = expectedVersion ?? (item && identityOfItem(item).version);
+      return [{ ...base, request, operation: 'update', expectedVersion: explained, writeId }];
     });
+  }
+
+  /** The stored item (at `expectedVersion`, if given): EntityNotFoundError or VersionConflictError now, before any write. */
+  private async fetchAt<T extends object>(mapper: EntityMapper<T>, strId: string, expectedVersion: number | undefined): Promise<Item> {
+    const item = await this.fetchItem(mapper.keyOf(strId));
+    if (!item) throw new EntityNotFoundError(mapper.meta.className, { [mapper.meta.strIdProperty]: strId });
+    const { version } = identityOfItem(item);
+    if (expectedVersion !== undefined && version !== expectedVersion) {
+      throw new VersionConflictError(mapper.meta.className, strId, expectedVersion, version);
+    }
+    return item;
   }
 
   /** Deletes a loaded entity at its version (and releases its unique values). */

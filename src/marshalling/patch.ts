@@ -1,7 +1,9 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { AttributeChange } from '../expressions';
 import type { PropertyViolation } from '../errors';
 import type { EntityMetadata } from '../metadata/types';
 import type { CompiledShape } from './codec';
+import { bigintAttribute, numberAttribute } from './scalars';
 import { classValidatorViolations } from './validation';
 import { addViolation } from './violations';
 import type { ViolationSink } from './violations';
@@ -53,4 +55,21 @@ function encodeChanges(plan: CompiledShape, probe: Record<string, unknown>, fiel
     }
   }
   return changes;
+}
+
+/**
+ * The value an increment stores when computed here rather than by the engine (an index key field:
+ * its new key needs the new value): the stored value (absent or NULL counts as 0) plus `by`, exact
+ * for bigint fields. A result DynamoDB cannot store is reported to `sink`.
+ */
+export function incrementedAttribute(
+  kind: 'number' | 'bigint',
+  stored: AttributeValue | undefined,
+  by: AttributeValue,
+  field: string,
+  sink: ViolationSink,
+): AttributeValue | undefined {
+  const current = stored?.N ?? '0';
+  if (kind === 'bigint') return bigintAttribute(BigInt(current) + BigInt(by.N ?? '0'), field, sink);
+  return numberAttribute(Number(current) + Number(by.N ?? '0'), field, sink);
 }

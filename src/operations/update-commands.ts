@@ -14,19 +14,22 @@ export interface EntityUpdate {
   expectedVersion?: number;
   /**
    * Apply only while these attributes hold these stored values (absent: undefined), e.g. the uid and
-   * the unique fields an update of unique values was computed from.
+   * the unique fields an update of unique values was computed from, or the key fields of an index
+   * key computed from the stored item.
    */
   expectedAttributes?: ExpectedAttributes;
+  /** The index key changes of the update (`indexKeysForUpdate`); none when it touches no key field. */
+  indexKeys?: readonly AttributeChange[];
 }
 
 /**
- * One UpdateItem for a partial update or an atomic counter: the given changes, `version + 1` and the
- * write recorded in the item's write history, only on an existing entity (and at `expectedVersion`
+ * One UpdateItem for a partial update or an atomic counter: the given changes, the index keys they
+ * move, `version + 1` and the write recorded in the item's write history, only on an existing entity (and at `expectedVersion`
  * if given), and never twice for one write id: a retried request whose first attempt landed fails
  * its condition instead, even when other writes came in between (see WRITE_HISTORY).
  */
 export function updateItemInput(tableName: string, key: ItemKey, update: EntityUpdate): UpdateItemCommandInput {
-  const changes: AttributeChange[] = [...update.changes, ...managedChangesForUpdate()];
+  const changes: AttributeChange[] = [...update.changes, ...managedChangesForUpdate(update.indexKeys)];
   const conditions: Condition[] = [{ kind: 'exists', attribute: ATTR.pk }];
   if (update.expectedVersion !== undefined) {
     conditions.push({ kind: 'equals', attribute: ATTR.version, value: { N: String(update.expectedVersion) } });

@@ -17,6 +17,7 @@ import {
 } from '../../operations/transaction-commands';
 import type { ExpectedAttributes } from '../../operations/entity-commands';
 import { identityOfItem, writeIdOf } from '../../marshalling/stored-item';
+import { indexKeysForUpdate } from '../../marshalling/managed';
 import type { AttributeChange } from '../../expressions';
 import type { TransactionEntry } from '../../runners/transaction-runner';
 
@@ -118,9 +119,10 @@ function uniqueStateOf<T extends object>(mapper: EntityMapper<T>, item: Item): E
 }
 
 /**
- * A partial update of a stored entity that changes unique fields: the update, valid only while the
- * uid and unique values read are still stored (and at `expectedVersion`, if given), and the guard
- * moves those values imply. Any interleaving either leaves guards matching their holders or cancels.
+ * A partial update of a stored entity that changes unique fields: the update (with the index keys it
+ * moves, computed from the item read), valid only while the uid, the unique values and the index key
+ * fields read are still stored (and at `expectedVersion`, if given), and the guard moves those values
+ * imply. Any interleaving either leaves guards matching their holders or cancels.
  */
 export function uniqueUpdateEntries<T extends object>(
   tableName: string,
@@ -128,12 +130,14 @@ export function uniqueUpdateEntries<T extends object>(
   stored: { strId: string; item: Item },
   changes: AttributeChange[],
   expectedVersion: number | undefined,
-): { entries: TransactionEntry[]; writeId: string } {
+): { entries: TransactionEntry[]; writeId: string; indexKeys: readonly AttributeChange[] } {
   const { strId, item } = stored;
   const read = identityOfItem(item);
   const before = uniquesOfItem(mapper, item);
   const writeId = newWriteId();
-  const update = { changes, writeId, expectedVersion, expectedAttributes: uniqueStateOf(mapper, item) };
+  const indexKeys = indexKeysForUpdate(mapper.meta, changes, item);
+  const expectedAttributes = { ...uniqueStateOf(mapper, item), ...indexKeys.expected };
+  const update = { changes, writeId, expectedVersion, expectedAttributes, indexKeys: indexKeys.changes };
   const main: TransactionEntry = {
     ...base(mapper, strId),
     request: updateEntry(tableName, mapper.keyOf(strId), update),
@@ -143,7 +147,7 @@ export function uniqueUpdateEntries<T extends object>(
     writeId,
   };
   const moves = guardChanges(tableName, mapper, strId, read.uid, before, uniquesAfterChanges(before, changes));
-  return { entries: [main, ...moves], writeId };
+  return { entries: [main, ...moves], writeId, indexKeys: indexKeys.changes };
 }
 
 /** Deletes a stored entity whatever its version, releasing the guards of the unique values read. */

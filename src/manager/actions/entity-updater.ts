@@ -11,23 +11,40 @@ import { isConditionFailure } from '../../client/executor';
 import type { AttributeChange } from '../../expressions';
 import { newWriteId } from '../../keys';
 import type { EntityMapper } from '../../marshalling/entity-mapper';
-import { patchToChanges } from '../../marshalling/patch';
+import { holdsAttributes, indexKeysNeedStoredItem, isIndexKeyField } from '../../marshalling/index-changes';
+import { indexKeysForUpdate } from '../../marshalling/managed';
+import { incrementedAttribute, patchToChanges } from '../../marshalling/patch';
 import { bigintAttribute, numberAttribute } from '../../marshalling/scalars';
 import { LIMITS } from '../../metadata/attributes';
 import { holdsWrite, identityOfItem } from '../../marshalling/stored-item';
 import { updateItemInput } from '../../operations/update-commands';
+import type { EntityUpdate } from '../../operations/update-commands';
 import type { RepositoryContext } from '../context';
+import { retryingMoves } from './moved-retry';
 import type { UniqueWriter } from './unique-writer';
 import type { EntityInput } from '../types';
 
 type Item = Record<string, AttributeValue>;
+type Expected = Record<string, AttributeValue | undefined>;
 
 export interface UpdateOptions {
   /** Apply only if the stored entity is at this version; `VersionConflictError` otherwise. */
   expectedVersion?: number;
 }
 
-/** Partial updates and counters: one UpdateItem each, returning the updated entity. */
+/** The stored values an update was computed from changed before it was sent: read again and retry. */
+class ReadValuesMoved extends Error {
+  constructor(readonly conflict: VersionConflictError) {
+    super(conflict.message);
+  }
+}
+
+/**
+ * Partial updates and counters: one UpdateItem each, returning the updated entity. When the new
+ * index keys depend on stored values (a key field the patch leaves out, the uid of a sort key, a
+ * counter that is a key field), the item is read first and the update applies only while those
+ * values are unchanged; a change in between is read again and retried.
+ */
 export class EntityUpdater<T extends object> {
   constructor(
     private readonly context: RepositoryContext,
@@ -48,7 +65,9 @@ export class EntityUpdater<T extends object> {
     if (this.unique && changes.some((change) => uniqueFields.includes(change.attribute))) {
       return this.unique.update(strId, changes, options.expectedVersion);
     }
-    return this.apply(strId, key, changes, options.expectedVersion);
+    if (indexKeysNeedStoredItem(this.mapper.meta, changes)) return this.readThenApply(strId, key, options.expectedVersion, () => ({ changes }));
+    const indexKeys = indexKeysForUpdate(this.mapper.meta, changes);
+    return this.apply(strId, key, { changes, indexKeys: indexKeys.changes, writeId: newWriteId(), expectedVersion: options.expectedVersion });
   }
 
   async increment(strId: string, field: string, by: number | bigint = 1, options: UpdateOptions = {}): Promise<T> {
@@ -65,12 +84,57 @@ export class EntityUpdater<T extends object> {
     const amount =
       typeof by === 'bigint' ? bigintAttribute(by, field, sink) : typeof by === 'number' ? numberAttribute(by, field, sink) : undefined;
     if (!amount) throw new InvalidArgumentError(`increment() of ${this.className}.${field} needs a finite amount, got ${String(by)}.`, this.className);
-    return this.apply(strId, key, [{ kind: 'increment', attribute: field, by: amount }], options.expectedVersion);
+    const { expectedVersion } = options;
+    if (isIndexKeyField(this.mapper.meta, field)) {
+      // Its index key needs the new value, so the sum is computed here from the value read.
+      return this.readThenApply(strId, key, expectedVersion, (item) => this.incrementOf(item, field, type, amount));
+    }
+    const changes: AttributeChange[] = [{ kind: 'increment', attribute: field, by: amount }];
+    return this.apply(strId, key, { changes, writeId: newWriteId(), expectedVersion });
   }
 
-  private async apply(strId: string, key: Item, changes: AttributeChange[], expectedVersion: number | undefined): Promise<T> {
-    const writeId = newWriteId();
-    const input = updateItemInput(this.context.tableName, key, { changes, writeId, expectedVersion });
+  /** An increment of an index key field as a set of the new value, valid while the value read is stored. */
+  private incrementOf(item: Item, field: string, kind: 'number' | 'bigint', amount: AttributeValue) {
+    const sink: { property: string; constraints: Record<string, string> }[] = [];
+    const value = incrementedAttribute(kind, item[field], amount, field, sink);
+    if (!value) throw new EntityValidationError(this.className, sink);
+    const changes: AttributeChange[] = [{ kind: 'set', attribute: field, value }];
+    return { changes, expected: { [field]: item[field] } };
+  }
+
+  /**
+   * Reads the item (at `expectedVersion`, if given), then sends the update whose index keys it
+   * computed from the values read, valid while they are still stored. A change of them in between
+   * is read again and retried; after the attempts are spent it is a VersionConflictError.
+   */
+  private async readThenApply(
+    strId: string,
+    key: Item,
+    expectedVersion: number | undefined,
+    changesOf: (item: Item) => { changes: AttributeChange[]; expected?: Expected },
+  ): Promise<T> {
+    const attempt = async () => {
+      const item = await this.fetchItem(strId);
+      if (!item) throw this.notFound(strId);
+      const { version } = identityOfItem(item);
+      if (expectedVersion !== undefined && version !== expectedVersion) {
+        throw new VersionConflictError(this.className, strId, expectedVersion, version);
+      }
+      const { changes, expected = {} } = changesOf(item);
+      const indexKeys = indexKeysForUpdate(this.mapper.meta, changes, item);
+      const expectedAttributes = { ...expected, ...indexKeys.expected };
+      return this.apply(strId, key, { changes, indexKeys: indexKeys.changes, writeId: newWriteId(), expectedVersion, expectedAttributes }, version);
+    };
+    try {
+      return await retryingMoves(attempt, (error) => error instanceof ReadValuesMoved);
+    } catch (error) {
+      throw error instanceof ReadValuesMoved ? error.conflict : error;
+    }
+  }
+
+  /** Sends the update; `readVersion` is the version read before (explains a conflict). */
+  private async apply(strId: string, key: Item, update: EntityUpdate, readVersion?: number): Promise<T> {
+    const input = updateItemInput(this.context.tableName, key, update);
     try {
       const output = await this.context.executor.send('UpdateItem', input, this.className);
       return this.mapper.fromItem(output.Attributes as Item);
@@ -79,10 +143,13 @@ export class EntityUpdater<T extends object> {
       const stored = error.item ?? (await this.fetchItem(strId));
       // Our own write, applied by an earlier attempt whose answer was lost (other writes may have
       // followed it): done, not a conflict. The entity returned is the item as stored now.
-      if (holdsWrite(stored, writeId)) return this.mapper.fromItem(stored as Item);
-      if (!stored) throw new EntityNotFoundError(this.className, { [this.mapper.meta.strIdProperty]: strId });
+      if (holdsWrite(stored, update.writeId)) return this.mapper.fromItem(stored as Item);
+      if (!stored) throw this.notFound(strId);
       const actual = identityOfItem(stored).version;
-      throw new VersionConflictError(this.className, strId, expectedVersion ?? actual, actual, error);
+      const conflict = new VersionConflictError(this.className, strId, update.expectedVersion ?? readVersion ?? actual, actual, error);
+      const versionHeld = update.expectedVersion === undefined || update.expectedVersion === actual;
+      if (versionHeld && update.expectedAttributes && !holdsAttributes(stored, update.expectedAttributes)) throw new ReadValuesMoved(conflict);
+      throw conflict;
     }
   }
 
@@ -97,6 +164,10 @@ export class EntityUpdater<T extends object> {
     if (version !== undefined && (typeof version !== 'number' || !Number.isInteger(version) || version < 1)) {
       throw new InvalidArgumentError(`expectedVersion must be a positive integer, got ${String(version)}.`, this.className);
     }
+  }
+
+  private notFound(strId: string): EntityNotFoundError {
+    return new EntityNotFoundError(this.className, { [this.mapper.meta.strIdProperty]: strId });
   }
 
   private get className(): string {

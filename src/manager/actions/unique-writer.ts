@@ -1,11 +1,10 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { EntityNotFoundError, TransactionCanceledError, VersionConflictError } from '../../errors';
 import type { DynamoSingleTableError } from '../../errors';
-import { backoffDelay, sleep } from '../../client/retry';
 import type { AttributeChange } from '../../expressions';
 import type { EntityMapper } from '../../marshalling/entity-mapper';
 import { identityOfItem } from '../../marshalling/stored-item';
-import { managedAttributesAfterUpdate } from '../../marshalling/managed';
+import { itemAfterUpdate } from '../../marshalling/managed';
 import type { ExpectedIdentity } from '../../operations/entity-commands';
 import {
   claimEntries,
@@ -18,6 +17,7 @@ import {
 } from './entity-entries';
 import type { PreparedCreate } from './entity-entries';
 import type { RepositoryContext } from '../context';
+import { retryingMoves } from './moved-retry';
 import { runExplainedTransaction } from '../../runners/transaction-runner';
 import type { TransactionEntry } from '../../runners/transaction-runner';
 
@@ -25,9 +25,8 @@ type Item = Record<string, AttributeValue>;
 
 /** getOrCreate: an existing item can vanish between a failed create and the read that follows. */
 const RACE_ATTEMPTS = 3;
-/** Read-then-transact writes retried after the item moved on meanwhile (deleteByStr, update, claim). */
-const MOVED_ATTEMPTS = 12;
 
+/** The item moved on between the read and the write, or concurrent transactions kept conflicting. */
 function movedMeanwhile(error: unknown): boolean {
   if (error instanceof VersionConflictError) return true;
   return error instanceof TransactionCanceledError && error.failures.length > 0 && error.failures.every((f) => f.reason === 'TransactionConflict');
@@ -89,10 +88,10 @@ export class UniqueWriter<T extends object> {
 
   /**
    * A partial update that changes unique fields: read the entity, then update it and move its guards
-   * in one transaction valid while the unique values and uid read are still stored (and at
-   * `expectedVersion`, if given). Without `expectedVersion` the caller asked for no particular
-   * version: concurrent writes of other fields do not conflict, and a change of the unique values
-   * in between is read again and retried (last writer wins).
+   * in one transaction valid while the unique values, the uid and the index key fields its new index
+   * keys were computed from are still stored (and at `expectedVersion`, if given). Without
+   * `expectedVersion` the caller asked for no particular version: concurrent writes of other fields
+   * do not conflict, and a change of those values in between is read again and retried (last writer wins).
    */
   async update(strId: string, changes: AttributeChange[], expectedVersion: number | undefined): Promise<T> {
     if (expectedVersion !== undefined) return this.updateOnce(strId, changes, expectedVersion);
@@ -116,25 +115,14 @@ export class UniqueWriter<T extends object> {
     if (expectedVersion !== undefined && expectedVersion !== version) {
       throw new VersionConflictError(this.mapper.meta.className, strId, expectedVersion, version);
     }
-    const { entries, writeId } = uniqueUpdateEntries(this.context.tableName, this.mapper, { strId, item }, changes, expectedVersion);
+    const { entries, writeId, indexKeys } = uniqueUpdateEntries(this.context.tableName, this.mapper, { strId, item }, changes, expectedVersion);
     await this.commit(entries);
-    return this.mapper.fromItem(applyChanges(item, changes, writeId));
+    return this.mapper.fromItem(itemAfterUpdate(item, changes, indexKeys, writeId));
   }
 
-  /**
-   * Runs a read-then-transact step again while it fails because the item moved on between the read
-   * and the write (or concurrent transactions kept conflicting): each such failure means another
-   * writer made progress, so a few attempts with jittered backoff let every writer through.
-   */
-  private async retryingMoves<R>(step: () => Promise<R>): Promise<R> {
-    for (let attempt = 1; ; attempt += 1) {
-      try {
-        return await step();
-      } catch (error) {
-        if (!movedMeanwhile(error) || attempt >= MOVED_ATTEMPTS) throw error;
-        await sleep(backoffDelay(attempt, { baseDelayMs: 10, maxDelayMs: 200 }));
-      }
-    }
+  /** Runs a read-then-transact step again while the item moved on between the read and the write. */
+  private retryingMoves<R>(step: () => Promise<R>): Promise<R> {
+    return retryingMoves(step, movedMeanwhile);
   }
 
   private notFound(strId: string): EntityNotFoundError {
@@ -144,16 +132,4 @@ export class UniqueWriter<T extends object> {
   private commit(entries: TransactionEntry[]): Promise<void> {
     return runExplainedTransaction(this.context.executor, entries);
   }
-}
-
-/** The stored item after an update, computed locally: transactions return no values. */
-function applyChanges(item: Item, changes: AttributeChange[], writeId: string): Item {
-  const removed = new Set(changes.filter((c) => c.kind === 'remove').map((c) => c.attribute));
-  const next: Item = {};
-  for (const [name, value] of Object.entries(item)) if (!removed.has(name)) next[name] = value;
-  for (const change of changes) {
-    if (change.kind === 'set') next[change.attribute] = change.value;
-    if (change.kind === 'increment') next[change.attribute] = { N: String(Number(item[change.attribute]?.N ?? 0) + Number(change.by.N)) };
-  }
-  return Object.assign(next, managedAttributesAfterUpdate(item, writeId));
 }
