@@ -4,7 +4,7 @@
  */
 import 'reflect-metadata';
 
-export { Table, Field, StrId, Unique } from './decorators';
+export { Table, Field, StrId, Unique, Index } from './decorators';
 export { EntityManager, Repository, BaseEntity, EntityIterable, Transaction } from './manager';
 export type {
   EntityManagerOptions,
@@ -19,6 +19,13 @@ export type {
   UpdateOptions,
   ListOptions,
   QueryOptions,
+  QuerySelection,
+  CountOptions,
+  Where,
+  KeyRange,
+  KeyValue,
+  Filter,
+  FieldFilter,
   SortOrder,
   Page,
 } from './manager';

@@ -2,12 +2,18 @@ import { InvalidArgumentError } from '../errors';
 import type { EntityMetadata } from '../metadata/types';
 import { strIdProblem } from './primary-key';
 import { isUid } from './uid';
+import { isWellFormed } from './well-formed';
+import { KEY_SEPARATOR, LIMITS } from '../metadata/attributes';
 
 /** Where a listing stopped: the last entity returned. Opaque to callers (base64url JSON). */
 export interface CursorPosition {
   strId: string;
   /** Present for type-index queries (the index sort key), absent for scans. */
   uid?: string;
+  /** `@Index` queries: the index's name and the last entity's index partition and sort keys. */
+  index?: string;
+  partition?: string;
+  sort?: string;
 }
 
 /**
@@ -33,6 +39,19 @@ const UID: CursorField = {
   problem: (meta, value) => (isUid(value) ? undefined : `its uid is not a lower-case UUID (the sort key of ${meta.className}'s type index)`),
 };
 
+const INDEX: CursorField = {
+  key: 'index',
+  problem: (meta, value) => (meta.indexes.some((index) => index.name === value) ? undefined : `${meta.className} has no index ${JSON.stringify(value)}`),
+};
+/** Index keys are strings the library composed; checked here as keys (DynamoDB's limits), and by the query for its range. */
+const indexKeyField = (key: 'partition' | 'sort', maxBytes: number): CursorField => ({
+  key,
+  problem: (meta, value) => {
+    if (!isWellFormed(value) || Buffer.byteLength(value, 'utf8') > maxBytes) return `its index ${key} key is not a key`;
+    return key === 'partition' && !value.startsWith(meta.typeName + KEY_SEPARATOR) ? `its index partition key is not one of ${meta.className}` : undefined;
+  },
+});
+
 /** What a kind of listing's cursor holds: the method that lists, and the values in encoded order. */
 interface CursorLayout {
   listing: string;
@@ -46,6 +65,11 @@ interface CursorLayout {
 const CURSOR_LAYOUTS = {
   /** The type index, resumed after (strId, uid). */
   typeIndex: { listing: 'query()', fields: [STR_ID, UID] },
+  /** An `@Index` query, resumed after (index, partition key, sort key, strId): its ExclusiveStartKey. */
+  indexQuery: {
+    listing: 'query({ index })',
+    fields: [INDEX, indexKeyField('partition', LIMITS.partitionKeyBytes), indexKeyField('sort', LIMITS.sortKeyBytes), STR_ID],
+  },
   /** The table, resumed after the primary key. */
   scan: { listing: 'scan()', fields: [STR_ID] },
 } as const satisfies Record<string, CursorLayout>;
@@ -54,10 +78,11 @@ export type CursorKind = keyof typeof CURSOR_LAYOUTS;
 
 /**
  * Longer than any cursor this library makes: a str id of at most 2,048 UTF-8 bytes takes at most 6
- * JSON characters per byte (`\u0001`), plus a uid, times 4/3 for base64url. Only a bound on the work
+ * JSON characters per byte (`\u0001`), plus a uid, times 4/3 for base64url; an index cursor adds
+ * index keys of at most 3,072 bytes (18 KB as JSON). Only a bound on the work
  * of parsing; the values themselves are checked one by one.
  */
-const MAX_CURSOR_LENGTH = 24 * 1024;
+const MAX_CURSOR_LENGTH = 48 * 1024;
 
 export function encodeCursor(kind: CursorKind, position: CursorPosition): string {
   const payload = CURSOR_LAYOUTS[kind].fields.map((field) => position[field.key]);

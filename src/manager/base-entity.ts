@@ -6,7 +6,7 @@ import type { EntityManager } from './entity-manager';
 import type { EntityIterable } from './entity-iterable';
 import type { Repository } from './repository';
 import type { UpdateOptions } from './actions/entity-updater';
-import type { EntityInput, ListOptions, NumericKeys, QueryOptions, UniqueKeys } from './types';
+import type { CountOptions, DataKeys, EntityInput, ListOptions, NumericKeys, QueryOptions, UniqueKeys } from './types';
 
 /** The static side of an Active Record class, as seen by BaseEntity's statics. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -117,11 +117,18 @@ export abstract class BaseEntity {
     return repositoryOf<T>(this).deleteByStr(strId);
   }
 
-  static async count<T extends BaseEntity>(this: EntityClass<T>): Promise<number> {
-    return repositoryOf<T>(this).count();
+  /** See `Repository.count`: all entities of the class, or those a query selects. */
+  static async count<T extends BaseEntity>(this: EntityClass<T>, options?: CountOptions<T>): Promise<number> {
+    return repositoryOf<T>(this).count(options);
   }
 
-  static query<T extends BaseEntity>(this: EntityClass<T>, options?: QueryOptions): EntityIterable<T> {
+  /** See `Repository.query`: the type listing, or an `@Index` query (eventually consistent). */
+  static query<T extends BaseEntity, const K extends DataKeys<T>>(
+    this: EntityClass<T>,
+    options: QueryOptions<T> & { select: readonly K[] },
+  ): EntityIterable<Pick<T, K>>;
+  static query<T extends BaseEntity>(this: EntityClass<T>, options?: QueryOptions<T>): EntityIterable<T>;
+  static query<T extends BaseEntity>(this: EntityClass<T>, options?: QueryOptions<T>): EntityIterable<T> {
     return repositoryOf<T>(this).query(options);
   }
 

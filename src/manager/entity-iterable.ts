@@ -5,12 +5,24 @@ import type { Page } from './types';
 
 type Item = Record<string, AttributeValue>;
 
-export interface PageSource {
+/** Pages of records (stored items, or whatever a source reads per entity), one request at a time. */
+export interface PageSource<R = Item> {
   /** One request; `limit` is a hint (the source may ignore it, e.g. a filtered scan). */
-  fetch(startKey: ItemKey | undefined, limit: number | undefined): Promise<{ items: Item[]; lastKey?: ItemKey }>;
+  fetch(startKey: ItemKey | undefined, limit: number | undefined): Promise<{ items: R[]; lastKey?: ItemKey }>;
   /** The cursor that resumes right after `item`. */
-  cursorAfter(item: Item): string;
+  cursorAfter(item: R): string;
+  /**
+   * A filter drops items after the read: `Limit` then bounds the items read, not those returned, so
+   * `first()` reads whole pages instead of one item at a time.
+   */
+  readonly filtered?: boolean;
 }
+
+/** A listing that is known to be empty without asking (e.g. `between` with its bounds reversed). */
+export const EMPTY_SOURCE: PageSource<never> = {
+  fetch: () => Promise.resolve({ items: [] }),
+  cursorAfter: () => '',
+};
 
 /**
  * An async iterable over the entities of a listing, fetched page by page as the loop asks for them.
@@ -18,15 +30,25 @@ export interface PageSource {
  * Iterating again starts over from the initial cursor.
  */
 export class EntityIterable<T> implements AsyncIterable<T> {
-  private lastYielded: Item | undefined;
+  private lastYielded: unknown;
   private exhausted = false;
 
-  constructor(
-    private readonly source: PageSource,
-    private readonly decode: (item: Item) => T,
-    private readonly startKey: ItemKey | undefined,
-    private readonly limit: number | undefined,
-  ) {}
+  private readonly source: PageSource<unknown>;
+  private readonly decode: (record: unknown) => T;
+  private readonly startKey: ItemKey | undefined;
+  private readonly limit: number | undefined;
+
+  constructor(source: PageSource, decode: (item: Item) => T, startKey: ItemKey | undefined, limit: number | undefined) {
+    this.source = source as PageSource<unknown>;
+    this.decode = decode as (record: unknown) => T;
+    this.startKey = startKey;
+    this.limit = limit;
+  }
+
+  /** Over a source of other records than stored items (e.g. index items paired with the entities read by key). */
+  static over<T, R>(source: PageSource<R>, decode: (record: R) => T, startKey: ItemKey | undefined, limit: number | undefined): EntityIterable<T> {
+    return new EntityIterable<T>(source as unknown as PageSource, decode as unknown as (item: Item) => T, startKey, limit);
+  }
 
   /**
    * After (or during) iteration: the cursor that resumes after the last entity returned, also when the
@@ -57,6 +79,21 @@ export class EntityIterable<T> implements AsyncIterable<T> {
         return;
       }
       if (remaining === 0) return;
+      startKey = page.lastKey;
+    }
+  }
+
+  /**
+   * The first entity, or undefined when there is none. Without a filter it reads at most one item
+   * (`Limit: 1`); with one, page by page until an item passes. Does not move `cursor`.
+   */
+  async first(): Promise<T | undefined> {
+    let startKey = this.startKey;
+    for (;;) {
+      const page = await this.source.fetch(startKey, this.source.filtered ? undefined : 1);
+      const [item] = page.items;
+      if (item !== undefined) return this.decode(item);
+      if (!page.lastKey) return undefined;
       startKey = page.lastKey;
     }
   }

@@ -7,5 +7,21 @@ export { EntityIterable } from './entity-iterable';
 export { Transaction } from './transaction';
 export type { EntityRef, LoadedRefs } from './transact-get';
 export type { EnsureTableOptions } from '../runners/table-setup';
-export type { EntityInput, DataKeys, NumericKeys, UniqueKeys, ListOptions, QueryOptions, SortOrder, Page } from './types';
+export type {
+  EntityInput,
+  DataKeys,
+  NumericKeys,
+  UniqueKeys,
+  ListOptions,
+  QueryOptions,
+  QuerySelection,
+  CountOptions,
+  Where,
+  KeyRange,
+  KeyValue,
+  Filter,
+  FieldFilter,
+  SortOrder,
+  Page,
+} from './types';
 export type { UpdateOptions } from './actions/entity-updater';

@@ -13,7 +13,7 @@ import type { UpdateOptions } from './actions/entity-updater';
 import { EntityWriter } from './actions/entity-writer';
 import { BatchOperations } from './actions/batch-operations';
 import type { RepositoryContext } from './context';
-import type { EntityInput, ListOptions, NumericKeys, QueryOptions, UniqueKeys } from './types';
+import type { CountOptions, DataKeys, EntityInput, ListOptions, NumericKeys, QueryOptions, UniqueKeys } from './types';
 
 type Item = Record<string, AttributeValue>;
 
@@ -39,8 +39,8 @@ export class Repository<T extends object> {
     const fetchItem = (strId: string) => this.fetchItem(strId);
     this.writer = new EntityWriter(context, this.mapper, (uid) => this.findByUid(uid), fetchItem);
     this.updater = new EntityUpdater(context, this.mapper, fetchItem, this.writer.unique);
-    this.lister = new EntityLister(context, this.mapper);
     this.batches = new BatchOperations(context, this.mapper);
+    this.lister = new EntityLister(context, this.mapper, (strIds) => this.batches.getMany(strIds));
   }
 
   /** An instance from plain data, checked for unknown properties; nothing is written. */
@@ -170,13 +170,28 @@ export class Repository<T extends object> {
     return entity;
   }
 
-  /** Number of entities of this type: `Select: COUNT` queries of the type index, never a scan. */
-  count(): Promise<number> {
-    return this.lister.count();
+  /**
+   * Number of entities of this type, or of those a query selects (`index`, `where`, `filter`,
+   * `createdAfter`/`createdBefore`): `Select: COUNT` queries summed over pages, never a scan. A
+   * filter is billed for every item the key condition reads. Index counts are eventually consistent.
+   */
+  count(options?: CountOptions<T>): Promise<number> {
+    return this.lister.count(options);
   }
 
-  /** All entities of this type in creation order, from the type index, page by page. */
-  query(options: QueryOptions = {}): EntityIterable<T> {
+  /**
+   * Without `index`: every entity of this type in creation order, from the type index (optionally
+   * between `createdAfter` and `createdBefore`). With `index`: the entities whose key fields match
+   * `where`, in the index's order. Page by page; `filter` drops entities after the read (each item read
+   * is billed), `select` reads only some fields (the entities are then partial: reload to save).
+   * Eventually consistent: DynamoDB cannot read its indexes consistently.
+   *
+   * @example
+   * const page = await articles.query({ index: 'byAuthor', where: { authorId: 'ada' }, order: 'desc', limit: 20 }).page();
+   */
+  query<const K extends DataKeys<T>>(options: QueryOptions<T> & { select: readonly K[] }): EntityIterable<Pick<T, K>>;
+  query(options?: QueryOptions<T>): EntityIterable<T>;
+  query(options: QueryOptions<T> = {}): EntityIterable<T> {
     return this.lister.query(options);
   }
 

@@ -20,10 +20,79 @@ export interface ListOptions {
   cursor?: string;
 }
 
-export interface QueryOptions extends ListOptions {
-  /** Creation order (uid order). @default 'asc' */
-  order?: SortOrder;
+/** A value an index key field may hold: the scalar types that have an order. */
+export type KeyValue = string | number | bigint | boolean | Date;
+
+/** One range condition on a key field: exactly one operator. `beginsWith` needs a string field. */
+export type KeyRange<V> =
+  | { eq: V }
+  | { lt: V }
+  | { lte: V }
+  | { gt: V }
+  | { gte: V }
+  /** Both bounds included; `[high, low]` matches nothing. */
+  | { between: readonly [V, V] }
+  | (V extends string ? { beginsWith: string } : never);
+
+/**
+ * The key condition of an index query: every partition field by equality (a value or `{ eq }`), then
+ * equality on leading sort fields and at most one range on the next.
+ */
+export type Where<T> = { [K in DataKeys<T>]?: NonNullable<T[K]> extends KeyValue ? NonNullable<T[K]> | KeyRange<NonNullable<T[K]>> : never };
+
+/**
+ * Conditions on one field, ANDed. `contains` is a substring of a string field or an element of a list
+ * field; `exists: false` also matches entities whose field was never set; `in` takes 1 to 100 values.
+ */
+export interface FieldFilter<V> {
+  eq?: V;
+  ne?: V;
+  lt?: V;
+  lte?: V;
+  gt?: V;
+  gte?: V;
+  between?: readonly [V, V];
+  beginsWith?: V extends string ? string : never;
+  contains?: V extends string ? string : V extends ReadonlyArray<infer E> ? E : never;
+  exists?: boolean;
+  in?: readonly V[];
 }
+
+/**
+ * Conditions on any fields, ANDed into a FilterExpression. DynamoDB applies a filter AFTER reading:
+ * every item the key condition reads is billed, whether the filter keeps it or not.
+ */
+export type Filter<T> = { [K in DataKeys<T>]?: FieldFilter<NonNullable<T[K]>> };
+
+/** Which entities a query or count reads. */
+export interface QuerySelection<T = unknown> {
+  /**
+   * An `@Index` of the class. Index reads are eventually consistent (DynamoDB cannot read a global
+   * secondary index consistently): a write may take a moment to show. Without it: the type listing.
+   */
+  index?: string;
+  /** The key condition on the index's fields; required with `index`. */
+  where?: Where<T>;
+  /** Applied after the read (and billed per item read). Not on a keys-only index. */
+  filter?: Filter<T>;
+  /** Type listing only: entities created strictly after this time (from the uid's UUIDv7 timestamp). */
+  createdAfter?: Date;
+  /** Type listing only: entities created strictly before this time. */
+  createdBefore?: Date;
+}
+
+export interface QueryOptions<T = unknown> extends ListOptions, QuerySelection<T> {
+  /** Index order (creation order for the type listing). @default 'asc' */
+  order?: SortOrder;
+  /**
+   * Read only these fields (plus the keys and bookkeeping the library needs). The entities are
+   * partial: `save()` and `delete()` refuse them; reload one to change it.
+   */
+  select?: readonly DataKeys<T>[];
+}
+
+/** What `count()` accepts: which entities, as for `query()`. */
+export type CountOptions<T = unknown> = QuerySelection<T>;
 
 export interface Page<T> {
   items: T[];

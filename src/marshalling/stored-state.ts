@@ -11,6 +11,11 @@ export interface StoredState {
   readonly uniques?: Readonly<Record<string, string | undefined>>;
   /** The item's write history (newest first): a put carries it on, so evidence of earlier writes survives. */
   readonly writes?: WriteHistory;
+  /**
+   * Loaded with `select`: only some fields were read, so writing the instance back would erase the
+   * others. `save()` and `delete()` refuse it; `reload()` reads it whole (and clears this).
+   */
+  readonly partial?: boolean;
 }
 
 const STORED_STATE: unique symbol = Symbol('dynamo-single-table.storedState');
@@ -22,4 +27,14 @@ export function rememberStored(entity: object, state: StoredState): void {
 
 export function storedStateOf(entity: object): StoredState | undefined {
   return (entity as { [STORED_STATE]?: StoredState })[STORED_STATE];
+}
+
+/** Marks an entity just read with a projection (see `StoredState.partial`). */
+export function markPartial(entity: object): void {
+  const state = storedStateOf(entity);
+  if (state) rememberStored(entity, { ...state, partial: true });
+}
+
+export function isPartial(entity: object): boolean {
+  return storedStateOf(entity)?.partial === true;
 }

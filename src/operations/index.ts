@@ -24,3 +24,5 @@ export {
   releaseGuardEntry,
   rewriteGuardEntry,
 } from './transaction-commands';
+export { keyQueryInput, keyCountInput, sortKeyExpression } from './query-commands';
+export type { KeyQuery } from './query-commands';

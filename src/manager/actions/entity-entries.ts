@@ -18,6 +18,7 @@ import {
 import type { ExpectedAttributes } from '../../operations/entity-commands';
 import { identityOfItem, writeIdOf } from '../../marshalling/stored-item';
 import { indexKeysForUpdate } from '../../marshalling/managed';
+import { isPartial } from '../../marshalling/stored-state';
 import type { AttributeChange } from '../../expressions';
 import type { TransactionEntry } from '../../runners/transaction-runner';
 
@@ -256,8 +257,19 @@ export function checkedIdentity<T extends object>(mapper: EntityMapper<T>, ident
   return { uid, version };
 }
 
+/** An entity read with `select` holds some fields only: writing it back would erase the others. */
+export function refusePartial<T extends object>(mapper: EntityMapper<T>, entity: T): void {
+  if (!isPartial(entity)) return;
+  const { className } = mapper.meta;
+  throw new InvalidArgumentError(
+    `This ${className} was loaded with select: it holds only some fields, and writing it would erase the others. Reload it (reload() or getByStr()) first.`,
+    className,
+  );
+}
+
 /** The str id of a loaded entity, refusing one edited since it was loaded (that would be a new item). */
 export function unchangedStrId<T extends object>(mapper: EntityMapper<T>, entity: T): string {
+  refusePartial(mapper, entity);
   const strId = mapper.strIdOf(entity);
   const stored = mapper.storedStrIdOf(entity);
   if (stored !== undefined && stored !== strId) {

@@ -1,57 +1,117 @@
-import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { InvalidArgumentError } from '../../errors';
+import type { AttributeValue, QueryCommandInput, QueryCommandOutput } from '@aws-sdk/client-dynamodb';
+import { InvalidArgumentError, isDynamoSingleTableError, TableSchemaMismatchError } from '../../errors';
+import type { DynamoDBRequestError } from '../../errors';
 import { decodeCursor, encodeCursor, partitionKeyOf, primaryKeyOf } from '../../keys';
 import type { ItemKey } from '../../keys';
 import type { EntityMapper } from '../../marshalling/entity-mapper';
+import { markPartial } from '../../marshalling/stored-state';
 import { ATTR } from '../../metadata/attributes';
-import type { EntityMetadata } from '../../metadata/types';
+import type { EntityMetadata, IndexMetadata } from '../../metadata/types';
 import { countByTypeInput, queryByTypeInput, scanTypeInput } from '../../operations/entity-commands';
-import { EntityIterable, checkLimit } from '../entity-iterable';
+import { keyCountInput, keyQueryInput } from '../../operations/query-commands';
+import { EMPTY_SOURCE, EntityIterable, checkLimit } from '../entity-iterable';
+import type { PageSource } from '../entity-iterable';
 import type { RepositoryContext } from '../context';
-import type { ListOptions, QueryOptions } from '../types';
+import type { CountOptions, ListOptions, QueryOptions } from '../types';
+import { planRead } from './read-plan';
+import type { ReadPlan } from './read-plan';
 
 type Item = Record<string, AttributeValue>;
 
-/** Listing and counting one entity type: type-index queries, and the table scan as the expensive path. */
+/** Reads whole entities by str id, in order (undefined where none is stored): the batch machinery. */
+export type GetMany<T> = (strIds: readonly string[]) => Promise<Array<T | undefined>>;
+
+/** An entity of a keys-only index query, with the index item it was found by (the cursor's position). */
+interface KeyedEntity<T> {
+  indexItem: Item;
+  entity: T;
+}
+
+/**
+ * Listing and counting one entity type: type-index queries, `@Index` queries, and the table scan as
+ * the expensive path.
+ */
 export class EntityLister<T extends object> {
   private readonly metadata: EntityMetadata;
 
   constructor(
     private readonly context: RepositoryContext,
     private readonly mapper: EntityMapper<T>,
+    private readonly getMany: GetMany<T>,
   ) {
     this.metadata = mapper.meta;
   }
 
-  /** Number of entities of this type: `Select: COUNT` queries of the type index, never a scan. */
-  async count(): Promise<number> {
+  /** Number of entities matching: `Select: COUNT` queries, page after page (a keys-only index reads no entity). */
+  async count(options: CountOptions<T> = {}): Promise<number> {
+    const { select, ...selection } = options as QueryOptions<T>;
+    if (select !== undefined) throw new InvalidArgumentError(`count() takes no select.`, this.metadata.className);
+    const plan = planRead(this.metadata, this.mapper.plan, selection);
+    if (plan.empty) return 0;
     let total = 0;
     let startKey: ItemKey | undefined;
     do {
-      const input = countByTypeInput(this.context.tableName, this.metadata.typeName, startKey);
-      const output = await this.context.executor.send('Query', input, this.metadata.className);
+      const input = plan.query
+        ? keyCountInput(this.context.tableName, plan.query, startKey)
+        : countByTypeInput(this.context.tableName, this.metadata.typeName, startKey);
+      const output = await this.sendQuery(input, plan.index);
       total += output.Count ?? 0;
       startKey = output.LastEvaluatedKey;
     } while (startKey);
     return total;
   }
 
-  /** All entities of this type in creation order, from the type index, page by page. */
-  query(options: QueryOptions = {}): EntityIterable<T> {
-    const { typeName, className } = this.metadata;
-    const limit = checkLimit(options.limit, className);
-    const descending = checkOrder(options.order, className);
-    const position = options.cursor === undefined ? undefined : decodeCursor(options.cursor, this.metadata, 'typeIndex');
-    const startKey = position && { ...primaryKeyOf(this.metadata, position.strId), [ATTR.type]: { S: typeName }, [ATTR.uid]: { S: position.uid as string } };
-    const source = {
-      fetch: async (from: ItemKey | undefined, pageLimit: number | undefined) => {
-        const input = queryByTypeInput(this.context.tableName, typeName, { startKey: from, limit: pageLimit, descending });
-        const output = await this.context.executor.send('Query', input, className);
+  /**
+   * Entities in index order (creation order for the type listing), page by page. Index reads are
+   * eventually consistent: a write may take a moment to show.
+   */
+  query(options: QueryOptions<T> = {}): EntityIterable<T> {
+    const { limit: givenLimit, order, cursor, ...selection } = options;
+    const { className } = this.metadata;
+    const limit = checkLimit(givenLimit, className);
+    const descending = checkOrder(order, className);
+    const plan = planRead(this.metadata, this.mapper.plan, selection);
+    const position = cursor === undefined ? undefined : decodeCursor(cursor, this.metadata, plan.cursorKind);
+    const startKey = position && plan.startKeyOf(position);
+    if (plan.empty) return EntityIterable.over<T, never>(EMPTY_SOURCE, () => undefined as never, undefined, limit);
+    if (plan.index?.projection === 'keys') return this.keysOnlyQuery(plan, plan.index, descending, startKey, limit);
+    const source: PageSource = {
+      fetch: async (from, pageLimit) => {
+        const request = { startKey: from, limit: pageLimit, descending };
+        const input = plan.query
+          ? keyQueryInput(this.context.tableName, { ...plan.query, ...request })
+          : queryByTypeInput(this.context.tableName, this.metadata.typeName, request);
+        const output = await this.sendQuery(input, plan.index);
         return { items: output.Items ?? [], lastKey: output.LastEvaluatedKey };
       },
-      cursorAfter: (item: Item) => encodeCursor('typeIndex', { strId: this.strIdOfItem(item), uid: item[ATTR.uid]?.S as string }),
+      cursorAfter: (item) => this.cursorAfter(plan, item),
+      filtered: plan.filtered,
     };
-    return new EntityIterable(source, (item) => this.mapper.fromItem(item), startKey, limit);
+    const decode = plan.partial ? (item: Item) => this.partialEntity(item) : (item: Item) => this.mapper.fromItem(item);
+    return new EntityIterable(source, decode, startKey, limit);
+  }
+
+  /**
+   * A keys-only index holds keys: each page's entities are then read by key (BatchGetItem), kept in
+   * index order; one deleted between the two reads is skipped.
+   */
+  private keysOnlyQuery(plan: ReadPlan, index: IndexMetadata, descending: boolean, startKey: ItemKey | undefined, limit: number | undefined) {
+    const query = plan.query as NonNullable<ReadPlan['query']>;
+    const source: PageSource<KeyedEntity<T>> = {
+      fetch: async (from, pageLimit) => {
+        const input = keyQueryInput(this.context.tableName, { ...query, startKey: from, limit: pageLimit, descending });
+        const output = await this.sendQuery(input, index);
+        const indexItems = output.Items ?? [];
+        const entities = indexItems.length > 0 ? await this.getMany(indexItems.map((item) => this.strIdOfItem(item))) : [];
+        const items = indexItems.flatMap((indexItem, i) => {
+          const entity = entities[i];
+          return entity === undefined ? [] : [{ indexItem, entity }];
+        });
+        return { items, lastKey: output.LastEvaluatedKey };
+      },
+      cursorAfter: (record) => this.cursorAfter(plan, record.indexItem),
+    };
+    return EntityIterable.over(source, (record: KeyedEntity<T>) => record.entity, startKey, limit);
   }
 
   /**
@@ -74,10 +134,45 @@ export class EntityLister<T extends object> {
     return new EntityIterable(source, (item) => this.mapper.fromItem(item), startKey, limit);
   }
 
+  private partialEntity(item: Item): T {
+    const entity = this.mapper.fromItem(item);
+    markPartial(entity);
+    return entity;
+  }
+
+  private cursorAfter(plan: ReadPlan, item: Item): string {
+    const strId = this.strIdOfItem(item);
+    const { index } = plan;
+    if (!index) return encodeCursor('typeIndex', { strId, uid: item[ATTR.uid]?.S as string });
+    const partition = item[index.partitionAttribute]?.S as string;
+    return encodeCursor('indexQuery', { index: index.name, partition, sort: item[index.sortAttribute]?.S as string, strId });
+  }
+
+  /** A Query; an index the table lacks (DynamoDB's ValidationException) says how to add it. */
+  private async sendQuery(input: QueryCommandInput, index: IndexMetadata | undefined): Promise<QueryCommandOutput> {
+    try {
+      return await this.context.executor.send('Query', input, this.metadata.className);
+    } catch (error) {
+      if (index && isMissingIndex(error)) {
+        throw new TableSchemaMismatchError(this.context.tableName, [
+          `global secondary index ${index.gsi} (of ${this.metadata.className} index ${index.name}) is missing; ` +
+            'run em.ensureTableExists(), which adds the indexes the entities need',
+        ]);
+      }
+      throw error;
+    }
+  }
+
   private strIdOfItem(item: Item): string {
     const pk = item[ATTR.pk]?.S as string;
     return pk.slice(partitionKeyOf(this.metadata.typeName, '').length);
   }
+}
+
+function isMissingIndex(error: unknown): boolean {
+  if (!isDynamoSingleTableError(error, 'DYNAMODB_REQUEST_FAILED')) return false;
+  const request = error as DynamoDBRequestError;
+  return request.awsErrorName === 'ValidationException' && /specified index|index.*(not|does not) exist/i.test(request.message);
 }
 
 function checkOrder(order: unknown, entity: string): boolean {

@@ -4,7 +4,7 @@ import { guardItem } from '../../keys';
 import type { EntityMapper } from '../../marshalling/entity-mapper';
 import { writeIdOf } from '../../marshalling/stored-item';
 import { createEntry, deleteEntry, rewriteGuardEntry } from '../../operations/transaction-commands';
-import { checkedIdentity, guardChanges, storedUniques } from './entity-entries';
+import { checkedIdentity, guardChanges, refusePartial, storedUniques } from './entity-entries';
 import type { RepositoryContext } from '../context';
 import { runExplainedTransaction } from '../../runners/transaction-runner';
 import type { TransactionEntry } from '../../runners/transaction-runner';
@@ -27,6 +27,7 @@ export async function renameEntity<T extends object>(
   if (!(entity instanceof meta.target)) {
     throw new InvalidArgumentError(`rename() takes a loaded ${meta.className} instance.`, meta.className);
   }
+  refusePartial(mapper, entity);
   const expected = checkedIdentity(mapper, mapper.identityOf(entity));
   const oldStrId = mapper.storedStrIdOf(entity) ?? mapper.strIdOf(entity);
   mapper.keyOf(newStrId);

@@ -1,0 +1,74 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { ExpressionAttributes } from './expression-attributes';
+
+/**
+ * Builders of the read-side expressions of a Query or Scan: the key condition, the filter and the
+ * projection. Each has its own placeholder prefix (`#k`/`:k`, `#f`/`:f`, `#p`), so the three can be
+ * merged into one request with `mergeAttributes`.
+ */
+
+/** A comparison with one value. `ne` is for filters only (a key condition cannot use it). */
+export type Comparison = 'eq' | 'ne' | 'lt' | 'lte' | 'gt' | 'gte';
+
+const COMPARATORS: Readonly<Record<Comparison, string>> = { eq: '=', ne: '<>', lt: '<', lte: '<=', gt: '>', gte: '>=' };
+
+/** A condition on one attribute of the items read. */
+export type AttributeCondition =
+  | { readonly attribute: string; readonly op: Comparison; readonly value: AttributeValue }
+  | { readonly attribute: string; readonly op: 'between'; readonly low: AttributeValue; readonly high: AttributeValue }
+  | { readonly attribute: string; readonly op: 'beginsWith' | 'contains'; readonly value: AttributeValue }
+  | { readonly attribute: string; readonly op: 'exists'; readonly exists: boolean }
+  | { readonly attribute: string; readonly op: 'in'; readonly values: readonly AttributeValue[] };
+
+/** What a key condition allows on the sort key: no `ne`, `contains`, `exists` or `in`. */
+export type SortKeyExpression =
+  | { readonly attribute: string; readonly op: Exclude<Comparison, 'ne'> | 'beginsWith'; readonly value: AttributeValue }
+  | { readonly attribute: string; readonly op: 'between'; readonly low: AttributeValue; readonly high: AttributeValue };
+
+export interface BuiltExpression {
+  readonly expression: string;
+  readonly attributes: ExpressionAttributes;
+}
+
+/** `#k0 = :k0`, then ` AND ` the sort key's condition if any. */
+export function buildKeyConditionExpression(
+  partition: { readonly attribute: string; readonly value: AttributeValue },
+  sort?: SortKeyExpression,
+): BuiltExpression {
+  const attributes = new ExpressionAttributes('k');
+  const parts = [conditionText(attributes, { attribute: partition.attribute, op: 'eq', value: partition.value })];
+  if (sort) parts.push(conditionText(attributes, sort));
+  return { expression: parts.join(' AND '), attributes };
+}
+
+/** The conditions ANDed, in the order given; an empty list gives an empty expression. */
+export function buildFilterExpression(conditions: readonly AttributeCondition[]): BuiltExpression {
+  const attributes = new ExpressionAttributes('f');
+  const expression = conditions.map((condition) => conditionText(attributes, condition)).join(' AND ');
+  return { expression, attributes };
+}
+
+/** `#p0, #p1`: each attribute once, in the order first given. */
+export function buildProjectionExpression(attributeNames: readonly string[]): BuiltExpression {
+  const attributes = new ExpressionAttributes('p');
+  const names = [...new Set(attributeNames)].map((name) => attributes.name(name));
+  return { expression: names.join(', '), attributes };
+}
+
+function conditionText(attributes: ExpressionAttributes, condition: AttributeCondition): string {
+  const name = attributes.name(condition.attribute);
+  switch (condition.op) {
+    case 'between':
+      return `${name} BETWEEN ${attributes.value(condition.low)} AND ${attributes.value(condition.high)}`;
+    case 'beginsWith':
+      return `begins_with(${name}, ${attributes.value(condition.value)})`;
+    case 'contains':
+      return `contains(${name}, ${attributes.value(condition.value)})`;
+    case 'exists':
+      return condition.exists ? `attribute_exists(${name})` : `attribute_not_exists(${name})`;
+    case 'in':
+      return `${name} IN (${condition.values.map((value) => attributes.value(value)).join(', ')})`;
+    default:
+      return `${name} ${COMPARATORS[condition.op]} ${attributes.value(condition.value)}`;
+  }
+}

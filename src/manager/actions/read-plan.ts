@@ -1,0 +1,129 @@
+import { InvalidArgumentError } from '../../errors';
+import { primaryKeyOf } from '../../keys';
+import type { CursorPosition, ItemKey } from '../../keys';
+import type { CursorKind } from '../../keys/cursor';
+import { matchesSortKeyCondition } from '../../keys/index-key-range';
+import type { CompiledShape } from '../../marshalling/codec';
+import { ATTR } from '../../metadata/attributes';
+import { TYPE_INDEX } from '../../metadata/table-layout';
+import type { EntityMetadata, IndexMetadata } from '../../metadata/types';
+import { sortKeyExpression } from '../../operations/query-commands';
+import type { KeyQuery } from '../../operations/query-commands';
+import { indexKeyCondition, indexNamed } from './key-conditions';
+import { createdRange, filterConditions, projectionOf } from './read-options';
+
+/**
+ * What a `query()` or `count()` reads, worked out from its options before any request: the Query
+ * (undefined for the plain type listing, which keeps its own request), whether nothing can match,
+ * and how a cursor of this read becomes its ExclusiveStartKey.
+ */
+export interface ReadPlan {
+  readonly query: KeyQuery | undefined;
+  readonly empty: boolean;
+  /** Set for `@Index` queries. */
+  readonly index: IndexMetadata | undefined;
+  readonly cursorKind: CursorKind;
+  readonly filtered: boolean;
+  readonly partial: boolean;
+  /** The ExclusiveStartKey after a cursor's position, or an InvalidArgumentError if the cursor is another read's. */
+  startKeyOf(position: CursorPosition): ItemKey;
+}
+
+/** The options as given: each is checked at run time (a JavaScript caller or a JSON body may send anything). */
+export interface ReadOptions {
+  readonly index?: unknown;
+  readonly where?: unknown;
+  readonly filter?: unknown;
+  readonly select?: unknown;
+  readonly createdAfter?: unknown;
+  readonly createdBefore?: unknown;
+}
+
+export function planRead(meta: EntityMetadata, plan: CompiledShape, options: ReadOptions): ReadPlan {
+  if (typeof options !== 'object' || options === null) {
+    throw new InvalidArgumentError(`${meta.className}: query and count options must be an object.`, meta.className);
+  }
+  return options.index === undefined ? planTypeListing(meta, plan, options) : planIndexQuery(meta, plan, options);
+}
+
+function otherRead(meta: EntityMetadata): InvalidArgumentError {
+  return new InvalidArgumentError(
+    `Invalid cursor for ${meta.className}: it belongs to another query (another index, partition or range). ` +
+      'Pass back the cursor this query returned, with the same index and where.',
+    meta.className,
+  );
+}
+
+function planIndexQuery(meta: EntityMetadata, plan: CompiledShape, options: ReadOptions): ReadPlan {
+  const index = indexNamed(meta, options.index);
+  if (options.createdAfter !== undefined || options.createdBefore !== undefined) {
+    throw new InvalidArgumentError(
+      `${meta.className}: createdAfter/createdBefore limit the type listing (no index); give ${index.name}'s sort fields in where instead.`,
+      meta.className,
+    );
+  }
+  const key = indexKeyCondition(meta, plan, index, options.where);
+  const filter = filterConditions(meta, plan, options.filter);
+  const keysOnly = index.projection === 'keys';
+  if (keysOnly && filter.length > 0) {
+    throw new InvalidArgumentError(
+      `${meta.className} index ${index.name} holds keys only (projection: 'keys'), so it cannot filter on fields; ` +
+        "narrow the query with where, or use an index with projection 'all'.",
+      meta.className,
+    );
+  }
+  // A keys-only query reads whole entities by key: a projection would not apply to them.
+  const projection = keysOnly ? undefined : projectionOf(meta, plan, options.select, [index.partitionAttribute, index.sortAttribute]);
+  const sort = key.sort?.kind === 'empty' ? undefined : key.sort;
+  return {
+    query: {
+      indexName: index.gsi,
+      partition: { attribute: index.partitionAttribute, value: key.partition },
+      sort: sort && sortKeyExpression(index.sortAttribute, sort),
+      filter,
+      projection,
+    },
+    empty: key.sort?.kind === 'empty',
+    index,
+    cursorKind: 'indexQuery',
+    filtered: filter.length > 0,
+    partial: projection !== undefined,
+    startKeyOf: (position) => {
+      const { partition, sort: sortKey = '' } = position;
+      if (position.index !== index.name || partition !== key.partition || !matchesSortKeyCondition(sortKey, key.sort)) throw otherRead(meta);
+      return { ...primaryKeyOf(meta, position.strId), [index.partitionAttribute]: { S: partition }, [index.sortAttribute]: { S: sortKey } };
+    },
+  };
+}
+
+function planTypeListing(meta: EntityMetadata, plan: CompiledShape, options: ReadOptions): ReadPlan {
+  if (options.where !== undefined) {
+    const indexes = meta.indexes.map((i) => i.name).join(', ') || 'none';
+    throw new InvalidArgumentError(`${meta.className}: where needs an index ({ index, where }); its indexes: ${indexes}.`, meta.className);
+  }
+  const created = createdRange(meta, options.createdAfter, options.createdBefore);
+  const filter = filterConditions(meta, plan, options.filter);
+  const projection = projectionOf(meta, plan, options.select, []);
+  const plain = created.sort === undefined && filter.length === 0 && projection === undefined;
+  return {
+    query: plain
+      ? undefined
+      : {
+          indexName: TYPE_INDEX.name,
+          partition: { attribute: ATTR.type, value: meta.typeName },
+          sort: created.sort,
+          filter,
+          projection,
+        },
+    empty: created.empty,
+    index: undefined,
+    cursorKind: 'typeIndex',
+    filtered: filter.length > 0,
+    partial: projection !== undefined,
+    startKeyOf: (position) => {
+      const uid = position.uid as string;
+      if (!created.contains(uid)) throw otherRead(meta);
+      return { ...primaryKeyOf(meta, position.strId), [ATTR.type]: { S: meta.typeName }, [ATTR.uid]: { S: uid } };
+    },
+  };
+}
