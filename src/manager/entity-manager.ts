@@ -13,6 +13,10 @@ import { transactGetEntities } from './transact-get';
 import type { EntityRef, LoadedRefs } from './transact-get';
 import { ensureTable } from '../runners/table-setup';
 import type { EnsureTableOptions } from '../runners/table-setup';
+import { reindexEntities } from './actions/reindexer';
+import type { ReindexOptions, ReindexResult } from './actions/reindexer';
+
+export type { ReindexOptions, ReindexProgress, ReindexResult, ReindexSkipped } from './actions/reindexer';
 
 export interface EntityManagerOptions {
   /** Your DynamoDBClient; the EntityManager never destroys it. */
@@ -101,8 +105,12 @@ export class EntityManager {
   }
 
   /**
-   * Creates the table and its index if missing and waits until they are usable. Idempotent; concurrent
-   * calls share one attempt. `TableSchemaMismatchError` if a table of another layout has the name.
+   * Creates the table with every index the registered entities need, or adds the missing indexes to an
+   * existing table (one UpdateTable each), and waits until they are usable. Idempotent; concurrent
+   * calls share one attempt, and calls from several processes are safe. `TableSchemaMismatchError`,
+   * with nothing changed, if the table has another key, an index of another shape, or an `@Index` moved
+   * to another GSI since the table's layout record was written. `UnsupportedByEngineError` on an engine
+   * that cannot add an index to an existing table (dynalite).
    */
   ensureTableExists(options: EnsureTableOptions = {}): Promise<void> {
     // Shared while in flight only: the table may be deleted after a success, so each later call
@@ -111,5 +119,23 @@ export class EntityManager {
       this.tableReady = undefined;
     });
     return this.tableReady;
+  }
+
+  /**
+   * Writes the index keys of every stored `target` entity whose keys differ from what its `@Index`
+   * declarations imply: after adding an index to a type with existing items, or changing one. Reads
+   * the type index page by page (one Query per page) and sends one UpdateItem per entity that changes,
+   * with only its index key attributes, never overwriting a concurrent save. Idempotent (a second run
+   * writes nothing) and resumable from the `cursor` of a run stopped by `maxPages` or an error (the
+   * last `onProgress` cursor).
+   *
+   * @example
+   * let cursor: string | undefined;
+   * do {
+   *   ({ cursor } = await em.reindex(Article, { cursor, maxPages: 10 }));
+   * } while (cursor);
+   */
+  reindex(target: Constructor, options: ReindexOptions = {}): Promise<ReindexResult> {
+    return reindexEntities(this.context, target, options);
   }
 }
