@@ -206,12 +206,17 @@ export class Repository<T extends object> {
   /**
    * Changes only the given fields in one UpdateItem (`undefined` removes a field), validating only
    * those, bumping `version`; with `expectedVersion`, only if the entity is still at that version.
+   * Index keys move with their fields; a new key that needs stored values (a key field the patch
+   * leaves out, the uid ending a sort key) costs one consistent GetItem first.
    */
   update(strId: string, patch: Partial<EntityInput<T>>, options?: UpdateOptions): Promise<T> {
     return this.updater.update(strId, patch, options);
   }
 
-  /** Adds `by` (default 1, may be negative) to a number field atomically, in one UpdateItem. */
+  /**
+   * Adds `by` (default 1, may be negative) to a number field atomically, in one UpdateItem; a field
+   * that is part of an index key is read first and set to the sum, valid only while unchanged.
+   */
   increment(strId: string, field: NumericKeys<T>, by?: number | bigint, options?: UpdateOptions): Promise<T> {
     return this.updater.increment(strId, field, by, options);
   }
