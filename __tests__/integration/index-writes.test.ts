@@ -1,6 +1,6 @@
 import { GetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { BaseEntity, EntityManager, Field, Index, StrId, Table, Unique, VersionConflictError } from '../../src';
+import { BaseEntity, EntityManager, Field, Index, StrId, Table, TransactionCanceledError, Unique, VersionConflictError } from '../../src';
 import type { Constructor } from '../../src/metadata/types';
 import { indexAttributesOf, indexKeyOf } from '../../src/keys/index-key';
 import { getEntityMetadata } from '../../src/metadata/entity-metadata';
@@ -191,7 +191,9 @@ describeEachEngine('writes keep every index exact', (engine) => {
     await posts().create({ slug: 'txr-1', authorId: 'txr-ann', createdAt: day(1) });
     const racer = () => posts().update('txr-1', { createdAt: day(7) });
     const { em: raced } = watched({ operation: 'TransactWriteItems', before: racer });
-    await expect(raced.transaction(async (tx) => tx.update(Post, 'txr-1', { authorId: 'txr-bob' }))).rejects.toThrow();
+    const error = await raced.transaction(async (tx) => tx.update(Post, 'txr-1', { authorId: 'txr-bob' })).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TransactionCanceledError);
+    expect((error as TransactionCanceledError).failures[0]?.error).toMatchObject({ constructor: VersionConflictError, expectedVersion: 1, actualVersion: 2 });
     const stored = await posts().getByStr('txr-1');
     expect([stored.authorId, stored.createdAt]).toEqual(['txr-ann', day(7)]);
     await expectExactKeys(em(), Post, 'txr-1');
