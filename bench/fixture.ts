@@ -38,3 +38,33 @@ export const SUBJECT = userData(0);
 export function changeOf(iteration: number): { email: string; age: number } {
   return { email: `changed${iteration % 2}@example.com`, age: 30 + (iteration % 2) };
 }
+
+/**
+ * The entity of the index query: an article with one secondary index, by author then creation time.
+ * Every contender declares the index its own way and reads the 25 articles of one author through it.
+ */
+export interface ArticleData {
+  articleId: string;
+  authorId: string;
+  createdAt: Date;
+  title: string;
+  words: number;
+}
+
+export const ARTICLE_TYPE = 'article';
+/** The author every article belongs to, so one index query returns them all. */
+export const AUTHOR = 'author1';
+/** In every article's title: counting it counts the articles in a result. */
+export const ARTICLE_MARKER = 'Bench article';
+/** Articles per author page: what the index query reads. */
+export const ARTICLE_COUNT = 25;
+
+export function articleData(index: number): ArticleData {
+  return {
+    articleId: `article${String(index).padStart(5, '0')}`,
+    authorId: AUTHOR,
+    createdAt: new Date(ACTIVATED_ON + index * 3_600_000),
+    title: `${ARTICLE_MARKER} ${index}: on single-table design`,
+    words: 800 + index * 13,
+  };
+}

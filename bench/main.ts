@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { runEndToEnd, startDynaliteProcess } from './end-to-end';
 import type { EndToEndSettings } from './end-to-end';
+import { OPERATIONS } from './contenders/types';
 import { lineUp } from './lineup';
 import { measureMemory } from './memory';
 import { runOverhead } from './overhead';
@@ -34,7 +35,7 @@ async function main(): Promise<void> {
   const loadBefore = loadAverage();
   log('Capturing each library\'s item layout...');
   const { handler, entrants } = await lineUp();
-  log(`1/4 Per-call overhead, no network (${OVERHEAD.rounds} rounds x ${entrants.length} libraries x 5 operations x ${OVERHEAD.sliceMs} ms)`);
+  log(`1/4 Per-call overhead, no network (${OVERHEAD.rounds} rounds x ${entrants.length} libraries x ${OPERATIONS.length} operations x ${OVERHEAD.sliceMs} ms)`);
   const overhead = await runOverhead(handler, entrants, OVERHEAD, log);
   log(`2/4 Memory retained by ${MEMORY_ENTITIES} loaded entities`);
   const memoryRows = measureMemory(

@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import type { CannedHttpHandler, Responder } from './canned-http';
 import { OPERATIONS } from './contenders/types';
 import type { Operation } from './contenders/types';
+import { ARTICLE_MARKER } from './fixture';
 import type { Entrant } from './lineup';
 import { responderFor } from './scenarios';
 import { median, quantile, rotate, round0, round2 } from './stats';
@@ -97,11 +98,13 @@ async function buildCells(handler: CannedHttpHandler, entrants: readonly Entrant
   return byContender;
 }
 
-/** Reads must really return the users (25 for the query): a library silently dropping items would win. */
+/** Reads must really return the entities (25 for the queries): a library silently dropping items would win. */
 function checkResult(cell: Cell, result: unknown): void {
-  const expected = cell.operation === 'query' ? 25 : cell.operation === 'get' || cell.operation === 'getOrCreate' ? 1 : 0;
-  const found = JSON.stringify(result ?? null).split(SUBJECT_DOMAIN).length - 1;
-  if (found < expected) throw new Error(`${cell.contender} ${cell.operation} returned ${found} users, expected ${expected}`);
+  const { operation } = cell;
+  const expected = operation === 'query' || operation === 'indexQuery' ? 25 : operation === 'get' || operation === 'getOrCreate' ? 1 : 0;
+  const marker = operation === 'indexQuery' ? ARTICLE_MARKER : SUBJECT_DOMAIN;
+  const found = JSON.stringify(result ?? null).split(marker).length - 1;
+  if (found < expected) throw new Error(`${cell.contender} ${operation} returned ${found} entities, expected ${expected}`);
 }
 
 /**

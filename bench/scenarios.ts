@@ -2,7 +2,7 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { bodyText, ok, serviceError } from './canned-http';
 import type { CannedHttpHandler, CannedResponse, Responder } from './canned-http';
 import type { Contender, Operation } from './contenders/types';
-import { userData } from './fixture';
+import { ARTICLE_COUNT, articleData, userData } from './fixture';
 
 type Item = Record<string, AttributeValue>;
 
@@ -12,19 +12,27 @@ export interface Samples {
   readonly subject: Item;
   /** Distinct users, SUBJECT first. */
   readonly items: readonly Item[];
+  /** The articles of one author (ARTICLE_COUNT), as the library stores them: the answer to the index query. */
+  readonly articles: readonly Item[];
 }
 
 /** Lets the library write `count` users and keeps the items it sent: whatever it reads back is its own format. */
 export async function captureSamples(handler: CannedHttpHandler, contender: Contender, count: number): Promise<Samples> {
+  const items = await capturePuts(handler, contender.name, count, (i) => contender.create(userData(i)));
+  const articles = await capturePuts(handler, contender.name, ARTICLE_COUNT, (i) => contender.createArticle(articleData(i)));
+  return { subject: items[0] as Item, items, articles };
+}
+
+async function capturePuts(handler: CannedHttpHandler, name: string, count: number, create: (i: number) => Promise<unknown>): Promise<Item[]> {
   const items: Item[] = [];
   handler.responder = (operation, request) => {
-    if (operation !== 'PutItem') throw new Error(`${contender.name}: create sent ${operation}, expected PutItem`);
+    if (operation !== 'PutItem') throw new Error(`${name}: create sent ${operation}, expected PutItem`);
     items.push((JSON.parse(bodyText(request)) as { Item: Item }).Item);
     return EMPTY;
   };
-  for (let i = 0; i < count; i += 1) await contender.create(userData(i));
-  if (items.length !== count) throw new Error(`${contender.name}: captured ${items.length} items for ${count} creates`);
-  return { subject: items[0] as Item, items };
+  for (let i = 0; i < count; i += 1) await create(i);
+  if (items.length !== count) throw new Error(`${name}: captured ${items.length} items for ${count} creates`);
+  return items;
 }
 
 const EMPTY = ok({});
@@ -60,6 +68,10 @@ export function responderFor(operation: Operation, samples: Samples): Responder 
       return updateResponder(samples.subject);
     case 'query': {
       const page = queryPage(samples.items.slice(0, 25));
+      return (op) => (op === 'Query' ? page : unexpected(op, operation));
+    }
+    case 'indexQuery': {
+      const page = queryPage(samples.articles);
       return (op) => (op === 'Query' ? page : unexpected(op, operation));
     }
     case 'getOrCreate': {

@@ -16,6 +16,7 @@ const VERSUS_RAW: ReadonlyArray<[Operation, number]> = [
   ['create', 0.85],
   ['update', 0.85],
   ['query', 0.85],
+  ['indexQuery', 0.9],
 ];
 const ONE_REQUEST_CALLS = ['getByStr', 'create', 'save (2 fields changed)', 'update (2 fields)', 'delete', 'getOrCreate (new id)'];
 

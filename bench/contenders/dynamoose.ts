@@ -2,8 +2,8 @@ import { isEmail } from 'class-validator';
 import { DynamoDB } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import * as dynamoose from 'dynamoose';
-import { changeOf, SUBJECT, USER_TYPE } from '../fixture';
-import type { UserData } from '../fixture';
+import { ARTICLE_COUNT, AUTHOR, changeOf, SUBJECT, USER_TYPE } from '../fixture';
+import type { ArticleData, UserData } from '../fixture';
 import { packageVersion } from './types';
 import type { Contender } from './types';
 
@@ -27,10 +27,26 @@ function dynamooseModel() {
   return dynamoose.model('BenchUser', schema, { create: false, waitForActive: false, update: false });
 }
 
+/** The article: a GSI on authorId with createdAt as its range key. */
+function dynamooseArticles() {
+  const schema = new dynamoose.Schema(
+    {
+      articleId: { type: String, hashKey: true },
+      authorId: { type: String, required: true, index: { name: 'byAuthor', type: 'global', rangeKey: 'createdAt' } },
+      createdAt: { type: Date, required: true },
+      title: { type: String, required: true },
+      words: { type: Number, required: true },
+    },
+    { saveUnknown: false, timestamps: false },
+  );
+  return dynamoose.model('BenchArticle', schema, { create: false, waitForActive: false, update: false });
+}
+
 export function dynamooseContender(config: DynamoDBClientConfig): Contender {
   // Dynamoose takes one global aggregated DynamoDB client.
   dynamoose.aws.ddb.set(new DynamoDB(config));
   const users = dynamooseModel();
+  const articles = dynamooseArticles();
   const byType = () => users.query('entityType').eq(USER_TYPE).using('byType');
   let version = 1;
   let iteration = 0;
@@ -42,10 +58,12 @@ export function dynamooseContender(config: DynamoDBClientConfig): Contender {
       create: 'Model.create(data): PutItem attribute_not_exists(username)',
       update: 'Model.update(key, { $SET, $ADD: { version: 1 } }, { condition: version = v }): UpdateItem (ALL_NEW)',
       query: "Model.query('entityType').eq().using('byType').limit(25).exec()",
+      indexQuery: "Model.query('authorId').eq().using('byAuthor').limit(25).exec()",
       getOrCreate: 'Model.get (found: 1 request); when missing, Model.create: 2 requests',
     },
     pageKey: ['username', 'entityType'],
     create: (data: UserData) => users.create(data),
+    createArticle: (data: ArticleData) => articles.create(data),
     operations: async () => ({
       get: () => users.get({ username: SUBJECT.username }, { consistent: true }),
       create: () => users.create(SUBJECT),
@@ -56,6 +74,7 @@ export function dynamooseContender(config: DynamoDBClientConfig): Contender {
           { condition: new dynamoose.Condition('version').eq(version++) },
         ),
       query: () => byType().limit(25).exec(),
+      indexQuery: () => articles.query('authorId').eq(AUTHOR).using('byAuthor').limit(ARTICLE_COUNT).exec(),
       getOrCreate: async () => {
         const found = await users.get({ username: SUBJECT.username });
         return found ? [found, false] : [await users.create(SUBJECT), true];

@@ -2,8 +2,8 @@ import { isEmail } from 'class-validator';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { Entity } from 'electrodb';
-import { changeOf, SUBJECT, USER_TYPE } from '../fixture';
-import type { UserData } from '../fixture';
+import { ARTICLE_COUNT, ARTICLE_TYPE, AUTHOR, changeOf, SUBJECT, USER_TYPE } from '../fixture';
+import type { ArticleData, UserData } from '../fixture';
 import { packageVersion } from './types';
 import type { Contender } from './types';
 
@@ -39,6 +39,29 @@ export function electroUsers(client: DynamoDBClient, table = ELECTRO_TABLE) {
 
 type ElectroUsers = ReturnType<typeof electroUsers>;
 
+/** The article, with ElectroDB's own secondary index: pk composite authorId, sk composite createdAt, on gsi1. */
+function electroArticles(client: DynamoDBClient, table = ELECTRO_TABLE) {
+  return new Entity(
+    {
+      model: { entity: ARTICLE_TYPE, version: '1', service: 'bench' },
+      attributes: {
+        articleId: { type: 'string', required: true },
+        authorId: { type: 'string', required: true },
+        createdAt: { type: 'string', required: true },
+        title: { type: 'string', required: true },
+        words: { type: 'number', required: true },
+      },
+      indexes: {
+        byId: { pk: { field: 'pk', composite: ['articleId'] }, sk: { field: 'sk', composite: [] } },
+        byAuthor: { index: 'gsi1', pk: { field: 'gsi1pk', composite: ['authorId'] }, sk: { field: 'gsi1sk', composite: ['createdAt'] } },
+      },
+    },
+    { client: DynamoDBDocumentClient.from(client), table },
+  );
+}
+
+const electroArticleInput = (data: ArticleData) => ({ ...data, createdAt: data.createdAt.toISOString() });
+
 export const electroInput = (data: UserData) => ({ ...data, activatedOn: data.activatedOn.toISOString() });
 
 /** get, then a conditional create when missing (and a second get if a racing writer won). */
@@ -56,6 +79,7 @@ export async function electroGetOrCreate(users: ElectroUsers, data: UserData) {
 
 export function electroContender(client: DynamoDBClient): Contender {
   const users = electroUsers(client);
+  const articles = electroArticles(client);
   let version = 1;
   let iteration = 0;
   return {
@@ -66,10 +90,12 @@ export function electroContender(client: DynamoDBClient): Contender {
       create: 'create(input).go(): PutItem attribute_not_exists(pk) AND attribute_not_exists(sk)',
       update: 'patch().set({ email, age }).add({ version: 1 }).where(version = v).go(): UpdateItem',
       query: 'query.all({}).go({ limit: 25 }): Query on gsi1',
+      indexQuery: 'query.byAuthor({ authorId }).go({ limit: 25 }): Query on gsi1',
       getOrCreate: 'get().go() (found: 1 request); when missing, create().go(): 2 requests',
     },
     pageKey: ['pk', 'sk', 'gsi1pk', 'gsi1sk'],
     create: (data) => users.create(electroInput(data)).go(),
+    createArticle: (data) => articles.create(electroArticleInput(data)).go(),
     operations: async () => ({
       get: () => users.get({ username: SUBJECT.username }).go({ consistent: true }),
       create: () => users.create(electroInput(SUBJECT)).go(),
@@ -83,6 +109,7 @@ export function electroContender(client: DynamoDBClient): Contender {
           .go();
       },
       query: () => users.query.all({}).go({ limit: 25 }),
+      indexQuery: () => articles.query.byAuthor({ authorId: AUTHOR }).go({ limit: ARTICLE_COUNT }),
       getOrCreate: () => electroGetOrCreate(users, SUBJECT),
     }),
     listAll: async () => (await users.query.all({}).go({ pages: 'all' })).data,

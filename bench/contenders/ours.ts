@@ -1,10 +1,10 @@
 import 'reflect-metadata';
 import { IsEmail, IsInt, Min } from 'class-validator';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BaseEntity, EntityManager, Field, StrId, Table } from '../../src';
+import { BaseEntity, EntityManager, Field, Index, StrId, Table } from '../../src';
 import type { Repository } from '../../src';
-import { changeOf, SUBJECT, USER_TYPE } from '../fixture';
-import type { UserData } from '../fixture';
+import { ARTICLE_COUNT, ARTICLE_TYPE, AUTHOR, changeOf, SUBJECT, USER_TYPE } from '../fixture';
+import type { ArticleData, UserData } from '../fixture';
 import { libraryVersion } from '../paths';
 import type { Contender } from './types';
 
@@ -30,6 +30,17 @@ export class User extends BaseEntity {
   @Field() admin = false;
 }
 
+/** The entity of the index query: one `@Index`, by author then creation time (GSI gsi1). */
+@Table(ARTICLE_TYPE)
+@Index('byAuthor', { partition: ['authorId'], sort: ['createdAt'] })
+export class Article extends BaseEntity {
+  @StrId() articleId!: string;
+  @Field() authorId!: string;
+  @Field() createdAt!: Date;
+  @Field() title!: string;
+  @Field() words!: number;
+}
+
 export const OURS_TABLE = 'bench';
 
 /** `repository.update(strId, patch)` (one UpdateItem) once it exists; until then, save() of a loaded entity. */
@@ -41,7 +52,9 @@ export function partialUpdateOf(users: Repository<User>): PartialUpdate | undefi
 }
 
 export function oursContender(client: DynamoDBClient): Contender {
-  const users = new EntityManager({ client, tableName: OURS_TABLE }).getRepository(User);
+  const manager = new EntityManager({ client, tableName: OURS_TABLE });
+  const users = manager.getRepository(User);
+  const articles = manager.getRepository(Article);
   const partialUpdate = partialUpdateOf(users);
   let iteration = 0;
   return {
@@ -54,10 +67,12 @@ export function oursContender(client: DynamoDBClient): Contender {
         ? 'repository.update(strId, patch): validates the patched fields, one UpdateItem (write-id guard, ReturnValues ALL_NEW: returns the updated User)'
         : 'no partial update yet: change 2 fields of a loaded User, save(): validate + full PutItem guarded by version+uid',
       query: 'repository.query({ limit: 25 }).toArray(): Query on the type index (Limit 26), 25 User instances',
+      indexQuery: "repository.query({ index: 'byAuthor', where: { authorId }, limit: 25 }).toArray(): Query on gsi1, 25 Article instances",
       getOrCreate: 'repository.getOrCreate: build, validate, conditional PutItem; existing item from the error (ALL_OLD): 1 request',
     },
     pageKey: ['PK', 'SK', '_type', 'uid'],
     create: (data: UserData) => users.create(data),
+    createArticle: (data: ArticleData) => articles.create(data),
     operations: async () => {
       const loaded = await users.getByStr(SUBJECT.username);
       const save = (): Promise<unknown> => {
@@ -71,6 +86,7 @@ export function oursContender(client: DynamoDBClient): Contender {
         create: () => users.create(SUBJECT),
         update: partialUpdate ? () => partialUpdate(SUBJECT.username, changeOf((iteration += 1))) : save,
         query: () => users.query({ limit: 25 }).toArray(),
+        indexQuery: () => articles.query({ index: 'byAuthor', where: { authorId: AUTHOR }, limit: ARTICLE_COUNT }).toArray(),
         getOrCreate: () => users.getOrCreate(SUBJECT),
       };
     },

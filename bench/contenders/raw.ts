@@ -8,8 +8,8 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import type { AttributeValue, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import { changeOf, SUBJECT, USER_TYPE } from '../fixture';
-import type { UserData } from '../fixture';
+import { ARTICLE_COUNT, ARTICLE_TYPE, AUTHOR, changeOf, SUBJECT, USER_TYPE } from '../fixture';
+import type { ArticleData, UserData } from '../fixture';
 import { packageVersion } from './types';
 import type { Contender } from './types';
 
@@ -31,6 +31,30 @@ function fromItem(item: Item): Record<string, unknown> {
   const user = unmarshall(item);
   user.activatedOn = new Date(user.activatedOn as string);
   return user;
+}
+
+/** An article with hand-written keys of one GSI (`gsi1`): author, then creation time and id. */
+function articleItem(data: ArticleData, uid: string): Item {
+  const createdAt = data.createdAt.toISOString();
+  return {
+    PK: { S: `${ARTICLE_TYPE}#${data.articleId}` },
+    SK: { S: ARTICLE_TYPE },
+    ...marshall({
+      _type: ARTICLE_TYPE,
+      uid,
+      version: 1,
+      _gsi1pk: `${ARTICLE_TYPE}#byAuthor#${data.authorId}`,
+      _gsi1sk: `${createdAt}#${data.articleId}`,
+      ...data,
+      createdAt,
+    }),
+  };
+}
+
+function articleFromItem(item: Item): Record<string, unknown> {
+  const article = unmarshall(item);
+  article.createdAt = new Date(article.createdAt as string);
+  return article;
 }
 
 /** The baseline: hand-written request parameters, util-dynamodb marshall/unmarshall, no validation. */
@@ -80,6 +104,27 @@ export class RawSdk {
     );
   }
 
+  async createArticle(data: ArticleData): Promise<ArticleData> {
+    const Item = articleItem(data, randomUUID());
+    await this.client.send(new PutItemCommand({ TableName: this.table, Item, ConditionExpression: 'attribute_not_exists(PK)' }));
+    return data;
+  }
+
+  /** One author's articles in creation order, from the GSI. */
+  async articlesBy(authorId: string, limit: number): Promise<Record<string, unknown>[]> {
+    const output = await this.client.send(
+      new QueryCommand({
+        TableName: this.table,
+        IndexName: 'gsi1',
+        KeyConditionExpression: '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': '_gsi1pk' },
+        ExpressionAttributeValues: { ':pk': { S: `${ARTICLE_TYPE}#byAuthor#${authorId}` } },
+        Limit: limit,
+      }),
+    );
+    return (output.Items ?? []).map(articleFromItem);
+  }
+
   async query(limit: number | undefined, startKey?: Item): Promise<{ users: Record<string, unknown>[]; lastKey?: Item }> {
     const output = await this.client.send(
       new QueryCommand({
@@ -108,15 +153,18 @@ export function rawContender(client: DynamoDBClient): Contender {
       create: 'PutItem attribute_not_exists(PK), marshall',
       update: 'UpdateItem SET 2 fields + version, condition on version, no ReturnValues (returns nothing)',
       query: 'Query on the type index, Limit 25, unmarshall each',
+      indexQuery: 'Query on gsi1 (_gsi1pk = author), Limit 25, unmarshall each',
       getOrCreate: 'PutItem attribute_not_exists + ReturnValuesOnConditionCheckFailure ALL_OLD: 1 request',
     },
     pageKey: ['PK', 'SK', '_type', 'uid'],
     create: (data) => raw.create(data),
+    createArticle: (data) => raw.createArticle(data),
     operations: async () => ({
       get: () => raw.get(SUBJECT.username),
       create: () => raw.create(SUBJECT),
       update: () => raw.update(SUBJECT.username, changeOf((iteration += 1)), version++),
       query: () => raw.query(25),
+      indexQuery: () => raw.articlesBy(AUTHOR, ARTICLE_COUNT),
       getOrCreate: () => raw.getOrCreate(SUBJECT),
     }),
     listAll: async () => {

@@ -16,8 +16,8 @@ import {
   Table,
   UpdateItemCommand,
 } from 'dynamodb-toolbox';
-import { changeOf, SUBJECT, USER_TYPE } from '../fixture';
-import type { UserData } from '../fixture';
+import { ARTICLE_COUNT, ARTICLE_TYPE, AUTHOR, changeOf, SUBJECT, USER_TYPE } from '../fixture';
+import type { ArticleData, UserData } from '../fixture';
 import { packageVersion } from './types';
 import type { Contender } from './types';
 
@@ -27,7 +27,11 @@ function toolboxModel(client: DynamoDBClient) {
     partitionKey: { name: 'PK', type: 'string' },
     sortKey: { name: 'SK', type: 'string' },
     // Every user, listed through the entity attribute (`_et`) that Toolbox writes on each item.
-    indexes: { byType: { type: 'global', partitionKey: { name: '_et', type: 'string' } } },
+    indexes: {
+      byType: { type: 'global', partitionKey: { name: '_et', type: 'string' } },
+      // The article's index: author, then creation time (ISO-8601 strings sort by time).
+      byAuthor: { type: 'global', partitionKey: { name: 'authorId', type: 'string' }, sortKey: { name: 'createdAt', type: 'string' } },
+    },
     documentClient: DynamoDBDocumentClient.from(client),
   });
   const users = new Entity({
@@ -48,13 +52,23 @@ function toolboxModel(client: DynamoDBClient) {
     // Same 8 attributes as the other contenders: no _ct/_md timestamps.
     timestamps: false,
   });
-  return { table, users };
+  const articles = new Entity({
+    name: ARTICLE_TYPE,
+    table,
+    schema: item({ articleId: string().key(), authorId: string(), createdAt: string(), title: string(), words: number() }),
+    computeKey: ({ articleId }: { articleId: string }) => ({ PK: `${ARTICLE_TYPE}#${articleId}`, SK: ARTICLE_TYPE }),
+    timestamps: false,
+  });
+  return { table, users, articles };
 }
 
 const toolboxInput = (data: UserData) => ({ ...data, activatedOn: data.activatedOn.toISOString() });
 
 export function toolboxContender(client: DynamoDBClient): Contender {
-  const { table, users } = toolboxModel(client);
+  const { table, users, articles } = toolboxModel(client);
+  const putArticle = (data: ArticleData) => articles.build(PutItemCommand).item({ ...data, createdAt: data.createdAt.toISOString() }).send();
+  const articlesBy = (authorId: string) =>
+    table.build(QueryCommand).entities(articles).query({ index: 'byAuthor', partition: authorId }).options({ limit: ARTICLE_COUNT }).send();
   const get = (username: string) => users.build(GetItemCommand).key({ username }).options({ consistent: true }).send();
   const put = (data: UserData) =>
     users.build(PutItemCommand).item(toolboxInput(data)).options({ condition: { attr: 'username', exists: false } }).send();
@@ -70,10 +84,12 @@ export function toolboxContender(client: DynamoDBClient): Contender {
       create: 'PutItemCommand, condition { attr: username, exists: false }',
       update: 'UpdateItemCommand .item({ email, age, version: $add(1) }), condition version = v',
       query: 'table QueryCommand .entities(users), index byType (_et), limit 25',
+      indexQuery: 'table QueryCommand .entities(articles), index byAuthor (authorId, createdAt), limit 25',
       getOrCreate: 'GetItemCommand (found: 1 request); when missing, conditional PutItemCommand: 2 requests',
     },
     pageKey: ['PK', 'SK', '_et'],
     create: put,
+    createArticle: putArticle,
     operations: async () => ({
       get: () => get(SUBJECT.username),
       create: () => put(SUBJECT),
@@ -86,6 +102,7 @@ export function toolboxContender(client: DynamoDBClient): Contender {
           .send();
       },
       query: () => query({ limit: 25 }),
+      indexQuery: () => articlesBy(AUTHOR),
       getOrCreate: async () => {
         const found = await get(SUBJECT.username);
         if (found.Item) return [found.Item, false];

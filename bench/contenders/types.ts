@@ -1,7 +1,7 @@
-import type { UserData } from '../fixture';
+import type { ArticleData, UserData } from '../fixture';
 
 /** The operations of the overhead benchmark, in report order. */
-export const OPERATIONS = ['get', 'create', 'update', 'query', 'getOrCreate'] as const;
+export const OPERATIONS = ['get', 'create', 'update', 'query', 'indexQuery', 'getOrCreate'] as const;
 export type Operation = (typeof OPERATIONS)[number];
 
 export const OPERATION_TITLES: Readonly<Record<Operation, string>> = {
@@ -9,6 +9,7 @@ export const OPERATION_TITLES: Readonly<Record<Operation, string>> = {
   create: 'create (conditional put)',
   update: 'update 2 fields',
   query: 'query, 25 items',
+  indexQuery: 'index query, 25 items',
   getOrCreate: 'getOrCreate, existing',
 };
 
@@ -23,6 +24,8 @@ export interface Contender {
   readonly pageKey: readonly string[];
   /** Writes one user the library's way; used once to capture the library's own item layout. */
   create(data: UserData): Promise<unknown>;
+  /** Writes one article (the entity with a secondary index) the library's way, to capture its layout. */
+  createArticle(data: ArticleData): Promise<unknown>;
   /**
    * The measured calls. May do setup through the canned handler first (e.g. load the entity that
    * `update` changes): the harness answers GetItem with the subject's item while this runs.
