@@ -22,11 +22,13 @@ export const MISSING = '\u0001\u0001';
 export const END = '\u0001\u0002';
 const ESCAPED_NUL = '\u0001\u0003';
 const ESCAPED_SOH = '\u0001\u0004';
-/** Greater than END and any escape, less than every other character: bounds "all values after v". */
-export const AFTER_VALUE = '\u0001\u0005';
+/** The two characters a value must not hold as they are: they start END, MISSING and the escapes. */
+// eslint-disable-next-line no-control-regex -- matching these control characters is the point
+const NEEDS_ESCAPE = /[\u0000\u0001]/g;
 
+/** A string value's key text: U+0000 and U+0001 escaped, everything else as it is. */
 export function escapeKeyText(text: string): string {
-  return /[\u0000\u0001]/.test(text) ? text.replace(/[\u0000\u0001]/g, (c) => (c === '\u0000' ? ESCAPED_NUL : ESCAPED_SOH)) : text;
+  return text.includes('\u0000') || text.includes('\u0001') ? text.replace(NEEDS_ESCAPE, (c) => (c === '\u0000' ? ESCAPED_NUL : ESCAPED_SOH)) : text;
 }
 
 const view = new DataView(new ArrayBuffer(8));
