@@ -159,6 +159,20 @@ describe('index query requests', () => {
     expect(sent[1]?.input).toMatchObject({ KeyConditionExpression: '#k0 = :k0 AND #k1 < :k1', ExpressionAttributeValues: { ':k1': { S: '018cc251-f500' } } });
   });
 
+  it('the type listing with filter and select: the type index, a filter and a projection without index keys', async () => {
+    const { articles, sent } = setup(() => ({ Items: [] }));
+    await articles.query({ filter: { title: { in: ['a', 'b'] } }, select: ['title'] }).toArray();
+    expect(sent[0]?.input).toEqual({
+      TableName: 'app',
+      IndexName: 'type-uid-index',
+      KeyConditionExpression: '#k0 = :k0',
+      FilterExpression: '#f0 IN (:f0, :f1)',
+      ProjectionExpression: '#p0, #p1, #p2, #p3, #p4, #p5',
+      ExpressionAttributeNames: { '#k0': '_type', '#f0': 'title', '#p0': 'PK', '#p1': 'SK', '#p2': 'uid', '#p3': 'version', '#p4': 'slug', '#p5': 'title' },
+      ExpressionAttributeValues: { ':k0': { S: 'article' }, ':f0': { S: 'a' }, ':f1': { S: 'b' } },
+    });
+  });
+
   it('a keys-only index: a Query of the keys, then the entities by key in index order, skipping deleted ones', async () => {
     const keys = (slug: string) => ({ PK: { S: `article#${slug}` }, SK: { S: 'article' }, _gsik1pk: { S: ADA }, _gsik1sk: { S: `${UID}-${slug}` } });
     const { articles, sent } = setup((command) =>
