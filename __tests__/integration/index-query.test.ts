@@ -1,6 +1,19 @@
+import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BaseEntity, EntityManager, EntityValidationError, Field, Index, InvalidArgumentError, StrId, Table } from '../../src';
-import { describeEachEngine } from '../support/engines';
+import {
+  BaseEntity,
+  EntityManager,
+  EntityValidationError,
+  Field,
+  Index,
+  InvalidArgumentError,
+  StrId,
+  Table,
+  TableNotFoundError,
+  TableSchemaMismatchError,
+} from '../../src';
+import { createTableInput } from '../../src/operations';
+import { describeEachEngine, waitForTableActive } from '../support/engines';
 import { useEntityManager } from '../support/tables';
 
 @Table('article')
@@ -305,5 +318,21 @@ describeEachEngine('@Index queries', (engine) => {
     expect(() => repo.query({ cursor })).toThrow(InvalidArgumentError);
     expect(() => repo.query({ index: 'byAuthor', where: { authorId: 'ada' }, cursor: typeListing.cursor })).toThrow(/another kind of listing/);
     expect(sent).toEqual([]);
+  });
+});
+
+describeEachEngine('@Index query on a table without its GSI', (engine) => {
+  // DynamoDB and dynalite answer ValidationException (-> TableSchemaMismatchError); moto answers
+  // ResourceNotFoundException, which is a TableNotFoundError naming the index. Both say what to run.
+  it('fails with an error naming the GSI and saying to run ensureTableExists()', async () => {
+    const tableName = engine().tableName('no-gsi');
+    // The base layout only: the type index, none of the @Index GSIs.
+    await engine().client.send(new CreateTableCommand(createTableInput(tableName, { billingMode: 'PAY_PER_REQUEST' })));
+    await waitForTableActive(engine().client, tableName);
+    const articles = new EntityManager({ client: engine().client, tableName }).getRepository(Article);
+    const query = articles.query({ index: 'byAuthor', where: { authorId: 'ada' } }).toArray();
+    await expect(query).rejects.toThrow(/gsi1.*ensureTableExists\(\)/);
+    await expect(query).rejects.toBeInstanceOf(engine().name === 'moto' ? TableNotFoundError : TableSchemaMismatchError);
+    await expect(articles.count({ index: 'byStatus', where: { status: 'draft' } })).rejects.toThrow(/gsi2.*ensureTableExists\(\)/);
   });
 });
