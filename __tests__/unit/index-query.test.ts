@@ -218,6 +218,14 @@ describe('index query requests', () => {
     expect(sent).toEqual([]);
   });
 
+  it('a misspelt option, or a listing option given to count, is refused before any request', async () => {
+    const { articles, sent } = setup();
+    expect(() => articles.query({ index: 'byAuthor', were: { authorId: 'ada' } } as never)).toThrow(/unknown query option "were"/);
+    await expect(articles.count({ index: 'byAuthor', where: { authorId: 'ada' }, limit: 5 } as never)).rejects.toThrow(/count\(\) takes index/);
+    await expect(articles.count({ select: ['title'] } as never)).rejects.toBeInstanceOf(InvalidArgumentError);
+    expect(sent).toEqual([]);
+  });
+
   it('the Active Record statics take the same options', async () => {
     const { em, sent } = setup(() => ({ Items: [], Count: 0 }));
     Article.useEntityManager(em);

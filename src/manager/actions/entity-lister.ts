@@ -44,8 +44,10 @@ export class EntityLister<T extends object> {
 
   /** Number of entities matching: `Select: COUNT` queries, page after page (a keys-only index reads no entity). */
   async count(options: CountOptions<T> = {}): Promise<number> {
-    const { select, ...selection } = options as QueryOptions<T>;
-    if (select !== undefined) throw new InvalidArgumentError(`count() takes no select.`, this.metadata.className);
+    const { select, limit, order, cursor, ...selection } = (options ?? {}) as QueryOptions<T>;
+    if ([select, limit, order, cursor].some((given) => given !== undefined)) {
+      throw new InvalidArgumentError('count() takes index, where, filter, createdAfter and createdBefore only.', this.metadata.className);
+    }
     const plan = planRead(this.metadata, this.mapper.plan, selection);
     if (plan.empty) return 0;
     let total = 0;
@@ -66,7 +68,7 @@ export class EntityLister<T extends object> {
    * eventually consistent: a write may take a moment to show.
    */
   query(options: QueryOptions<T> = {}): EntityIterable<T> {
-    const { limit: givenLimit, order, cursor, ...selection } = options;
+    const { limit: givenLimit, order, cursor, ...selection } = options ?? {};
     const { className } = this.metadata;
     const limit = checkLimit(givenLimit, className);
     const descending = checkOrder(order, className);

@@ -39,9 +39,17 @@ export interface ReadOptions {
   readonly createdBefore?: unknown;
 }
 
+/** Every option of `query()`; `count()` takes those of ReadOptions without `select`. */
+const QUERY_OPTIONS: ReadonlySet<string> = new Set(['index', 'where', 'filter', 'select', 'createdAfter', 'createdBefore', 'order', 'limit', 'cursor']);
+
 export function planRead(meta: EntityMetadata, plan: CompiledShape, options: ReadOptions): ReadPlan {
   if (typeof options !== 'object' || options === null) {
     throw new InvalidArgumentError(`${meta.className}: query and count options must be an object.`, meta.className);
+  }
+  // A misspelt option (`were`) would otherwise read everything it meant to narrow.
+  const unknown = Object.keys(options).find((key) => !QUERY_OPTIONS.has(key));
+  if (unknown !== undefined) {
+    throw new InvalidArgumentError(`${meta.className}: unknown query option ${JSON.stringify(unknown)} (options: ${[...QUERY_OPTIONS].join(', ')}).`, meta.className);
   }
   return options.index === undefined ? planTypeListing(meta, plan, options) : planIndexQuery(meta, plan, options);
 }
