@@ -109,6 +109,9 @@ describeEachEngine('@Index queries', (engine) => {
     ['gte', { gte: day(4) }, ['a4', 'a5', 'a6']],
     ['between', { between: [day(1), day(3)] }, ['a1', 'a2', 'a3']],
     ['between reversed', { between: [day(3), day(1)] }, []],
+    ['gte + lt', { gte: day(1), lt: day(3) }, ['a1', 'a2']],
+    ['gt + lte', { gt: day(1), lte: day(3) }, ['a2', 'a3']],
+    ['gt + lt, nothing between', { gt: day(2), lt: day(3) }, []],
   ] as const)('Date sort field: %s', async (_, createdAt, expected) => {
     const where = { authorId: 'ada', createdAt };
     expect(slugs(await articles().query({ index: 'byAuthor', where }).toArray())).toEqual(expected);

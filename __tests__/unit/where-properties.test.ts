@@ -77,7 +77,9 @@ describe('where -> key condition matches exactly the entities the condition desc
         text,
         fc.integer({ min: 0, max: 2 }),
         fc.option(text, { nil: undefined }),
-        (op, a, b, n, label) => {
+        fc.nat(3),
+        (op, a, b, n, other, pick) => {
+          const label = pick === 0 ? a : pick === 1 ? b : other; // often on a bound
           const range = op === 'beginsWith' ? { beginsWith: a } : condition(op, a, b);
           const { sort } = indexKeyCondition(mapper.meta, mapper.plan, byNumber(), { group: 'g', n: 1, label: range });
           const expected = n === 1 && (op === 'beginsWith' ? label !== undefined && label.startsWith(a) : holds(op, label, a, b, byBytes));
@@ -90,11 +92,37 @@ describe('where -> key condition matches exactly the entities the condition desc
 
   it('a string sort field alone: prefixes and ranges by UTF-8 bytes', () => {
     fc.assert(
-      fc.property(fc.constantFrom<Op>('eq', 'lt', 'gte', 'between'), text, text, text, (op, a, b, label) => {
+      fc.property(fc.constantFrom<Op>('eq', 'lt', 'gte', 'between'), text, text, text, fc.nat(3), (op, a, b, other, pick) => {
+        const label = pick === 0 ? a : pick === 1 ? b : other; // often on a bound
         const { sort } = indexKeyCondition(mapper.meta, mapper.plan, byLabel(), { group: 'g', label: condition(op, a, b) });
         expect(matchesSortKeyCondition(sortKeyOf(byLabel(), { label }), sort)).toBe(holds(op, label, a, b, byBytes));
       }),
       { numRuns: 500 },
     );
+  });
+
+  it('a lower and an upper bound together ({ gte: from, lt: to } and the other three pairs), with equality before it', () => {
+    const pairs = [
+      ['gt', 'lt'],
+      ['gt', 'lte'],
+      ['gte', 'lt'],
+      ['gte', 'lte'],
+    ] as const;
+    fc.assert(
+      fc.property(fc.constantFrom(...pairs), text, text, fc.integer({ min: 0, max: 2 }), fc.option(text, { nil: undefined }), fc.nat(3), ([lower, upper], a, b, n, other, pick) => {
+        // Often exactly on a bound, where inclusive and exclusive differ.
+        const label = pick === 0 ? a : pick === 1 ? b : other;
+        const { sort } = indexKeyCondition(mapper.meta, mapper.plan, byNumber(), { group: 'g', n: 1, label: { [lower]: a, [upper]: b } });
+        const expected = n === 1 && holds(lower, label, a, a, byBytes) && holds(upper, label, b, b, byBytes);
+        expect(matchesSortKeyCondition(sortKeyOf(byNumber(), { n, label }), sort)).toBe(expected);
+      }),
+      { numRuns: 800 },
+    );
+  });
+
+  it('refuses two lower bounds, two upper bounds and a range mixed with other operators, before any request', () => {
+    for (const bad of [{ gt: 1, gte: 2 }, { lt: 1, lte: 2 }, { gte: 1, eq: 2 }, { gte: 1, lt: 2, lte: 3 }, {}]) {
+      expect(() => indexKeyCondition(mapper.meta, mapper.plan, byNumber(), { group: 'g', n: bad })).toThrow(/a lower bound \(gt, gte\) with an upper bound/);
+    }
   });
 });

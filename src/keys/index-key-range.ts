@@ -21,8 +21,15 @@ export type SortKeyCondition =
 export type SortRange =
   | { readonly op: 'eq' | 'lt' | 'lte' | 'gt' | 'gte'; readonly text: string }
   | { readonly op: 'between'; readonly low: string; readonly high: string }
+  /** A lower and an upper bound together (`{ gte: from, lt: to }`); either may be absent. */
+  | { readonly op: 'range'; readonly lower?: SortBound<'gt' | 'gte'>; readonly upper?: SortBound<'lt' | 'lte'> }
   /** `text` is the escaped prefix of a string value. */
   | { readonly op: 'beginsWith'; readonly text: string };
+
+export interface SortBound<Op extends string> {
+  readonly op: Op;
+  readonly text: string;
+}
 
 /** One above END: the first text after every key whose value equals the one before it. */
 const AFTER_EQUAL = '\u0001\u0003';
@@ -51,7 +58,17 @@ export function sortKeyCondition(prefix: readonly string[], range?: SortRange): 
       return upFrom(equal, equal + range.text + END);
     case 'between':
       return between(equal + range.low + END, equal + range.high + AFTER_EQUAL);
+    case 'range':
+      return boundedRange(equal, range.lower, range.upper);
   }
+}
+
+/** Keys between a lower and an upper bound on the field after the equal prefix, each optional. */
+function boundedRange(equal: string, lower?: SortBound<'gt' | 'gte'>, upper?: SortBound<'lt' | 'lte'>): SortKeyCondition {
+  // Without a lower bound, a value is still required: MISSING sorts before the empty value's END.
+  const low = lower === undefined ? equal + END : equal + lower.text + (lower.op === 'gt' ? AFTER_EQUAL : END);
+  if (upper === undefined) return upFrom(equal, low);
+  return between(low, equal + upper.text + (upper.op === 'lte' ? AFTER_EQUAL : ''));
 }
 
 function between(low: string, high: string): SortKeyCondition {

@@ -32,6 +32,8 @@ export type KeyRange<V> =
   | { gte: V }
   /** Both bounds included; `[high, low]` matches nothing. */
   | { between: readonly [V, V] }
+  /** A lower and an upper bound, each inclusive or not: `{ gte: from, lt: to }`. */
+  | ({ gt: V } | { gte: V }) & ({ lt: V } | { lte: V })
   | (V extends string ? { beginsWith: string } : never);
 
 /**

@@ -48,22 +48,31 @@ export function encodeFieldValue(meta: EntityMetadata, plan: CompiledShape, prop
   return attribute;
 }
 
-/** The one operator of a condition object: `{ gte: 5 }` -> ['gte', 5]. A plain value is `eq`. */
+const LOWER_OPS: ReadonlySet<string> = new Set(['gt', 'gte']);
+const UPPER_OPS: ReadonlySet<string> = new Set(['lt', 'lte']);
+
+/**
+ * The operator of a condition object: `{ gte: 5 }` -> ['gte', 5]; a plain value is `eq`. The one
+ * pair allowed is a lower and an upper bound (`{ gte: from, lt: to }`), returned as `range`.
+ */
 function operatorOf(value: unknown, fail: (why: string) => never): [string, unknown] {
   if (typeof value !== 'object' || value === null || value instanceof Date) return ['eq', value];
   const keys = Object.keys(value);
-  if (keys.length !== 1 || !RANGE_OPS.has(keys[0] as string)) {
-    fail(`a condition object takes exactly one of ${[...RANGE_OPS].join(', ')}; got { ${keys.join(', ')} }`);
-  }
-  const op = keys[0] as string;
-  return [op, (value as Record<string, unknown>)[op]];
+  const record = value as Record<string, unknown>;
+  if (keys.length === 1 && RANGE_OPS.has(keys[0] as string)) return [keys[0] as string, record[keys[0] as string]];
+  const lower = keys.filter((key) => LOWER_OPS.has(key));
+  const upper = keys.filter((key) => UPPER_OPS.has(key));
+  if (keys.length === 2 && lower.length === 1 && upper.length === 1) return ['range', record];
+  return fail(
+    `a condition object takes one of ${[...RANGE_OPS].join(', ')}, or a lower bound (gt, gte) with an upper bound (lt, lte); got { ${keys.join(', ')} }`,
+  );
 }
 
 export function indexKeyCondition(meta: EntityMetadata, plan: CompiledShape, index: IndexMetadata, where: unknown): IndexKeyCondition {
   const fail = (why: string): never => {
     throw new InvalidArgumentError(
       `${meta.className}.query({ index: '${index.name}' }): ${why}. ${describeIndex(meta, index)}: give every partition field ` +
-        'by equality, then equality on leading sort fields and at most one condition on the next.',
+        'by equality, then equality on leading sort fields and at most one condition (or one lower and one upper bound) on the next.',
       meta.className,
     );
   };
@@ -129,6 +138,16 @@ function sortRange(
   if (op === 'beginsWith') {
     if (field.type.kind !== 'string' || typeof value !== 'string') fail(`${field.property}: beginsWith needs a string field and a string`);
     return { op, text: escapeKeyText(value as string) };
+  }
+  if (op === 'range') {
+    const bounds = value as Record<string, unknown>;
+    const lowerOp = 'gt' in bounds ? 'gt' : 'gte';
+    const upperOp = 'lt' in bounds ? 'lt' : 'lte';
+    return {
+      op,
+      lower: { op: lowerOp, text: text(field, bounds[lowerOp]) },
+      upper: { op: upperOp, text: text(field, bounds[upperOp]) },
+    };
   }
   return { op: op as 'lt' | 'lte' | 'gt' | 'gte', text: text(field, value) };
 }
