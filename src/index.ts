@@ -28,12 +28,28 @@ export type {
   FieldFilter,
   SortOrder,
   Page,
+  ReindexOptions,
+  ReindexProgress,
+  ReindexResult,
+  ReindexSkipped,
 } from './manager';
 export type { Logger, CapacityReporting } from './client';
 export type { BatchRetryOptions } from './client/retry';
 export type { BillingMode, TableProvisioning } from './operations';
 export { ATTR as ATTRIBUTE_NAMES, WRITE_HISTORY, TYPE_INDEX_NAME, getEntityMetadata, resetMetadataRegistry } from './metadata';
-export type { FieldOptions, TableOptions, DateFormat, EntityMetadata, FieldMetadata, ValueType, ClassShape } from './metadata';
+export type {
+  FieldOptions,
+  TableOptions,
+  IndexOptions,
+  IndexProjection,
+  IndexMetadata,
+  IndexKeyField,
+  DateFormat,
+  EntityMetadata,
+  FieldMetadata,
+  ValueType,
+  ClassShape,
+} from './metadata';
 export { newUid, isUid } from './keys';
 export { itemSize } from './marshalling';
 export {

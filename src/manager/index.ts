@@ -1,5 +1,5 @@
 export { EntityManager } from './entity-manager';
-export type { EntityManagerOptions } from './entity-manager';
+export type { EntityManagerOptions, ReindexOptions, ReindexProgress, ReindexResult, ReindexSkipped } from './entity-manager';
 export { Repository } from './repository';
 export { BaseEntity } from './base-entity';
 export type { EntityClass } from './base-entity';
