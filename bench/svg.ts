@@ -2,7 +2,7 @@ import { OPERATIONS, OPERATION_TITLES } from './contenders/types';
 import type { OverheadCell } from './overhead';
 
 const COLORS = ['#9e9e9e', '#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd'];
-const WIDTH = 920;
+const WIDTH = 1040;
 const HEIGHT = 440;
 const PLOT = { left: 56, right: 16, top: 70, bottom: 60 };
 

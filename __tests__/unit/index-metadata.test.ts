@@ -99,7 +99,7 @@ describe('@Index declarations are checked on first use, naming the entity, the i
   ])('refuses %s, a %s field, in a key', (property, kind) => {
     for (const options of [{ partition: [property] }, { partition: ['authorId'], sort: [property] }]) {
       const { message } = refusal([['byAuthor', options]]);
-      expect(message).toContain(`Article @Index("byAuthor"): ${property} is a ${kind} field; index keys are made of string, number, bigint, Date and boolean fields.`);
+      expect(message).toMatch(new RegExp(`^Article @Index\\("byAuthor"\\): ${property} is an? ${kind} field; index keys are made of string, number, bigint, Date and boolean fields\\.$`));
     }
   });
 
