@@ -47,7 +47,7 @@ const day = (n: number) => new Date(Date.UTC(2026, 0, n));
 async function listed(em: EntityManager, target: Constructor, indexName: string, partition: Item): Promise<string[]> {
   const meta = getEntityMetadata(target);
   const index = meta.indexes.find((i) => i.name === indexName);
-  const key = index && indexKeyOf(meta, index, { ...partition, uid: { S: '' } });
+  const key = index && indexKeyOf(meta, index, partition);
   if (!index || !key) throw new Error(`no partition of ${indexName} for ${JSON.stringify(partition)}`);
   const output = await em.client.send(
     new QueryCommand({
@@ -61,11 +61,17 @@ async function listed(em: EntityManager, target: Constructor, indexName: string,
   return (output.Items ?? []).map((item) => item[meta.strIdProperty]?.S as string);
 }
 
+/** The item as stored (a raw consistent GetItem). */
+async function storedItem(em: EntityManager, target: Constructor, strId: string): Promise<Item> {
+  const meta = getEntityMetadata(target);
+  const key = { PK: { S: `${meta.typeName}#${strId}` }, SK: { S: meta.typeName } };
+  return (await em.client.send(new GetItemCommand({ TableName: em.tableName, Key: key, ConsistentRead: true }))).Item as Item;
+}
+
 /** The stored item's index key attributes are exactly those its stored fields give. */
 async function expectExactKeys(em: EntityManager, target: Constructor, strId: string): Promise<void> {
   const meta = getEntityMetadata(target);
-  const key = { PK: { S: `${meta.typeName}#${strId}` }, SK: { S: meta.typeName } };
-  const item = (await em.client.send(new GetItemCommand({ TableName: em.tableName, Key: key, ConsistentRead: true }))).Item as Item;
+  const item = await storedItem(em, target, strId);
   const stored: Item = {};
   for (const index of meta.indexes) {
     for (const attribute of [index.partitionAttribute, index.sortAttribute]) if (item[attribute]) stored[attribute] = item[attribute];
@@ -108,6 +114,7 @@ describeEachEngine('writes keep every index exact', (engine) => {
     await counted.getRepository(Post).update('sp-1', { status: 'sp-open' });
     expect(await listed(em(), Post, 'byStatus', open)).toEqual(['sp-1']);
     await expectExactKeys(em(), Post, 'sp-1');
+    expect((await storedItem(em(), Post, 'sp-1'))._gsi2sk).toEqual({ S: '-' }); // byStatus has no sort fields
     await counted.getRepository(Post).update('sp-1', { status: undefined });
     expect(await listed(em(), Post, 'byStatus', open)).toEqual([]);
     await counted.getRepository(Post).update('sp-1', { status: 'sp-open' });
@@ -132,17 +139,30 @@ describeEachEngine('writes keep every index exact', (engine) => {
     expect(await listed(em(), Post, 'byAuthor', { authorId: { S: 'rc-ann' } })).toEqual([]);
   });
 
-  it('request counts: part of a key is GetItem + UpdateItem; a stale expectedVersion is refused after the read, nothing written', async () => {
+  it('request counts: part of a key is GetItem + UpdateItem, every key field one UpdateItem; a stale expectedVersion writes nothing', async () => {
     await posts().create({ slug: 'ct-1', authorId: 'ct-ann', createdAt: day(1) });
+    await posts().create({ slug: 'ct-2', authorId: 'ct-bob', createdAt: day(5) });
     const { em: counted, sent } = watched();
     await counted.getRepository(Post).update('ct-1', { createdAt: day(2) });
-    await counted.getRepository(Post).update('ct-1', { authorId: 'ct-bob', createdAt: day(3) }, { expectedVersion: 2 });
-    expect(sent).toEqual(['GetItem', 'UpdateItem', 'GetItem', 'UpdateItem']);
+    expect(sent).toEqual(['GetItem', 'UpdateItem']);
     sent.length = 0;
-    await expect(counted.getRepository(Post).update('ct-1', { authorId: 'ct-cat' }, { expectedVersion: 2 })).rejects.toBeInstanceOf(
-      VersionConflictError,
-    );
-    expect(sent).toEqual(['GetItem']);
+    const moved = await counted.getRepository(Post).update('ct-1', { authorId: 'ct-bob', createdAt: day(9) }, { expectedVersion: 2 });
+    expect(sent).toEqual(['UpdateItem']);
+    expect([moved.authorId, moved.createdAt, moved.version]).toEqual(['ct-bob', day(9), 3]);
+    await expectExactKeys(em(), Post, 'ct-1');
+    expect(await listed(em(), Post, 'byAuthor', { authorId: { S: 'ct-bob' } })).toEqual(['ct-2', 'ct-1']);
+    expect(await listed(em(), Post, 'byAuthor', { authorId: { S: 'ct-ann' } })).toEqual([]);
+    sent.length = 0;
+    const repository = counted.getRepository(Post);
+    await expect(repository.update('ct-1', { authorId: 'ct-cat' }, { expectedVersion: 2 })).rejects.toBeInstanceOf(VersionConflictError);
+    expect(sent).toEqual(['GetItem']); // part of a key: refused after the read
+    sent.length = 0;
+    await expect(repository.update('ct-1', { authorId: 'ct-cat', createdAt: day(1) }, { expectedVersion: 2 })).rejects.toMatchObject({
+      constructor: VersionConflictError,
+      expectedVersion: 2,
+      actualVersion: 3,
+    });
+    expect(sent.filter((op) => op !== 'GetItem')).toEqual(['UpdateItem']); // every key field: refused by the write itself
     expect((await posts().getByStr('ct-1')).authorId).toBe('ct-bob');
     await expectExactKeys(em(), Post, 'ct-1');
   });
@@ -170,16 +190,19 @@ describeEachEngine('writes keep every index exact', (engine) => {
     await expectExactKeys(em(), Player, 'sm-3');
   });
 
-  testWhen(transactions, NEEDS, 'tx.update moves the keys: read when queued for part of a key, no read for a whole unsorted key', async () => {
+  testWhen(transactions, NEEDS, 'tx.update moves the keys: read when queued for part of a key, no read for a whole key', async () => {
     await posts().create({ slug: 'tx-1', authorId: 'tx-ann', createdAt: day(1) });
     await posts().create({ slug: 'tx-2', status: 'tx-draft' });
+    await posts().create({ slug: 'tx-3', authorId: 'tx-ann', createdAt: day(3) });
     const { em: counted, sent } = watched();
     await counted.transaction(async (tx) => {
       tx.update(Post, 'tx-1', { authorId: 'tx-bob' });
       tx.update(Post, 'tx-2', { status: 'tx-live' });
+      tx.update(Post, 'tx-3', { authorId: 'tx-bob', createdAt: day(0) });
     });
     expect(sent).toEqual(['GetItem', 'TransactWriteItems']);
-    expect(await listed(em(), Post, 'byAuthor', { authorId: { S: 'tx-bob' } })).toEqual(['tx-1']);
+    expect(await listed(em(), Post, 'byAuthor', { authorId: { S: 'tx-bob' } })).toEqual(['tx-3', 'tx-1']);
+    await expectExactKeys(em(), Post, 'tx-3');
     expect(await listed(em(), Post, 'byAuthor', { authorId: { S: 'tx-ann' } })).toEqual([]);
     expect(await listed(em(), Post, 'byStatus', { status: { S: 'tx-live' } })).toEqual(['tx-2']);
     expect(await listed(em(), Post, 'byStatus', { status: { S: 'tx-draft' } })).toEqual([]);

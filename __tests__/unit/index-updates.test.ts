@@ -61,14 +61,31 @@ describe('index key changes of a partial update (pure)', () => {
     expect(indexKeyChanges(meta(), changes)).toEqual({ changes: [], expected: {}, problems: [] });
   });
 
-  it('every partition field of an index without sort fields: the key from the patch, the uid copied, no read', () => {
+  it(`every partition field of an index without sort fields: the key from the patch, sort key '-', no read`, () => {
     const changes = [set('status', { S: 'open' })];
     expect(indexKeysNeedStoredItem(meta(), changes)).toBe(false);
     expect(indexKeyChanges(meta(), changes)).toEqual({
-      changes: [
-        { kind: 'set', attribute: '_gsi2pk', value: { S: 'iuArticle#byStatus#' + text('open') } },
-        { kind: 'copy', attribute: '_gsi2sk', from: 'uid' },
-      ],
+      changes: [set('_gsi2pk', { S: 'iuArticle#byStatus#' + text('open') }), set('_gsi2sk', { S: '-' })],
+      expected: {},
+      problems: [],
+    });
+  });
+
+  it('every field of a sorted index: the key from the patch alone, no read, conditioned on nothing stored', () => {
+    const changes = [set('authorId', { S: 'bob' }), set('createdAt', { S: '2025-01-01T00:00:00.000Z' })];
+    expect(indexKeysNeedStoredItem(meta(), changes)).toBe(false);
+    expect(indexKeyChanges(meta(), changes)).toEqual({
+      changes: [set('_gsi1pk', { S: 'iuArticle#byAuthor#' + text('bob') }), set('_gsi1sk', { S: createdKey('2025-01-01T00:00:00.000Z') })],
+      expected: {},
+      problems: [],
+    });
+  });
+
+  it('every field of a composite key, a sort field removed among them: MISSING in its place, no read', () => {
+    const changes = [set('tenant', { S: 't2' }), set('region', { S: 'us' }), remove('rank'), set('score', { N: '3' })];
+    expect(indexKeysNeedStoredItem(meta(), changes)).toBe(false);
+    expect(indexKeyChanges(meta(), changes)).toEqual({
+      changes: [set('_gsi3pk', { S: 'iuArticle#byPlace#' + text('t2') + text('us') }), set('_gsi3sk', { S: MISSING + text(orderedInteger(3n)) })],
       expected: {},
       problems: [],
     });
@@ -92,25 +109,16 @@ describe('index key changes of a partial update (pure)', () => {
     const changes = [set('authorId', { S: 'bob' })];
     expect(indexKeysNeedStoredItem(meta(), changes)).toBe(true);
     expect(indexKeyChanges(meta(), changes, storedArticle())).toEqual({
-      changes: [set('_gsi1pk', { S: 'iuArticle#byAuthor#' + text('bob') }), set('_gsi1sk', { S: createdKey(CREATED) + UID })],
+      changes: [set('_gsi1pk', { S: 'iuArticle#byAuthor#' + text('bob') }), set('_gsi1sk', { S: createdKey(CREATED) })],
       expected: { createdAt: { S: CREATED }, uid: { S: UID } },
       problems: [],
     });
   });
 
-  it('every field of a sorted index still reads the uid that ends its sort key, and is conditioned on it alone', () => {
-    const changes = [set('authorId', { S: 'bob' }), set('createdAt', { S: '2025-01-01T00:00:00.000Z' })];
-    expect(indexKeysNeedStoredItem(meta(), changes)).toBe(true);
-    expect(indexKeyChanges(meta(), changes, storedArticle())).toEqual({
-      changes: [set('_gsi1pk', { S: 'iuArticle#byAuthor#' + text('bob') }), set('_gsi1sk', { S: createdKey('2025-01-01T00:00:00.000Z') + UID })],
-      expected: { uid: { S: UID } },
-      problems: [],
-    });
-  });
-
-  it('a sort field removed: MISSING in its place', () => {
-    const { changes } = indexKeyChanges(meta(), [remove('createdAt')], storedArticle());
-    expect(changes).toEqual([set('_gsi1pk', { S: 'iuArticle#byAuthor#' + text('ann') }), set('_gsi1sk', { S: MISSING + UID })]);
+  it('a sort field removed without the partition field: MISSING in its place, conditioned on the stored partition field', () => {
+    const { changes, expected } = indexKeyChanges(meta(), [remove('createdAt')], storedArticle());
+    expect(changes).toEqual([set('_gsi1pk', { S: 'iuArticle#byAuthor#' + text('ann') }), set('_gsi1sk', { S: MISSING })]);
+    expect(expected).toEqual({ authorId: { S: 'ann' }, uid: { S: UID } });
   });
 
   it('a stored item missing a partition field: not in the index, which stays so while that field is absent', () => {
@@ -127,7 +135,7 @@ describe('index key changes of a partial update (pure)', () => {
     const { changes, expected } = indexKeyChanges(meta(), [set('region', { S: 'us' }), set('score', { N: '-12' })], storedArticle());
     expect(changes).toEqual([
       set('_gsi3pk', { S: 'iuArticle#byPlace#' + text('t1') + text('us') }),
-      set('_gsi3sk', { S: text(orderedDouble(5)) + text(orderedInteger(-12n)) + UID }),
+      set('_gsi3sk', { S: text(orderedDouble(5)) + text(orderedInteger(-12n)) }),
     ]);
     expect(expected).toEqual({ tenant: { S: 't1' }, rank: { N: '5' }, uid: { S: UID } });
   });
@@ -138,7 +146,7 @@ describe('index key changes of a partial update (pure)', () => {
       'set _gsi1pk',
       'set _gsi1sk',
       'set _gsi2pk',
-      'copy _gsi2sk',
+      'set _gsi2sk',
       'remove _gsi3pk',
       'remove _gsi3sk',
     ]);
@@ -177,11 +185,10 @@ describe('index key changes of a partial update (pure)', () => {
   });
 
   it('the item after an update, computed locally, holds the new keys and drops the removed ones', () => {
-    const before = { ...storedArticle(), _gsi2pk: { S: 'old' }, _gsi2sk: { S: UID }, _gsi1pk: { S: 'stale' } };
-    const keys = [set('_gsi1pk', { S: 'new' }), remove('_gsi2pk'), remove('_gsi2sk'), { kind: 'copy', attribute: '_gsi9sk', from: 'uid' } as const];
+    const before = { ...storedArticle(), _gsi2pk: { S: 'old' }, _gsi2sk: { S: '-' }, _gsi1pk: { S: 'stale' }, _gsi1sk: { S: 'stale' } };
+    const keys = [set('_gsi1pk', { S: 'new' }), set('_gsi1sk', { S: createdKey(CREATED) }), remove('_gsi2pk'), remove('_gsi2sk')];
     const after = itemAfterUpdate(before, [remove('status'), set('authorId', { S: 'z' })], keys, 'w1');
-    expect(after._gsi1pk).toEqual({ S: 'new' });
-    expect(after._gsi9sk).toEqual({ S: UID });
+    expect([after._gsi1pk, after._gsi1sk]).toEqual([{ S: 'new' }, { S: createdKey(CREATED) }]);
     expect('_gsi2pk' in after || '_gsi2sk' in after).toBe(false);
     expect([after.authorId, after.version, after._writeId]).toEqual([{ S: 'z' }, { N: '4' }, { S: 'w1' }]);
   });
@@ -201,27 +208,53 @@ describe('update() and increment() requests of indexed entities', () => {
   const answer = (item: Item) => (command: SentCommand) => (command.operation === 'GetItem' ? { Item: item } : { Attributes: item });
   const writeIdOf = (command: SentCommand | undefined) => (command?.input.ExpressionAttributeValues as Item)[':wid'];
 
-  it('a whole key of an unsorted index: one UpdateItem setting the partition key and copying the uid', async () => {
+  it(`a whole key of an unsorted index: one UpdateItem setting the partition key and the sort key '-'`, async () => {
     const { articles, sent } = setup(answer(storedArticle()));
     await articles.update('a1', { status: 'open' });
     expect(sent.map((c) => c.operation)).toEqual(['UpdateItem']);
     expect(sent[0]?.input).toEqual({
       TableName: 'app',
       Key: { PK: { S: 'iuArticle#a1' }, SK: { S: 'iuArticle' } },
-      UpdateExpression: `SET #u0 = :u0, #u1 = :u1, #u2 = #u3, #u4 = if_not_exists(#u4, :u2) + :u3, ${SHIFT}`,
+      UpdateExpression: `SET #u0 = :u0, #u1 = :u1, #u2 = :u2, #u3 = if_not_exists(#u3, :u3) + :u4, ${SHIFT}`,
       ConditionExpression: `attribute_exists(#c0) AND ${NOT_RECORDED}`,
-      ExpressionAttributeNames: { '#u0': 'status', '#u1': '_gsi2pk', '#u2': '_gsi2sk', '#u3': 'uid', '#u4': 'version', ...HISTORY_NAMES, '#c0': 'PK' },
+      ExpressionAttributeNames: { '#u0': 'status', '#u1': '_gsi2pk', '#u2': '_gsi2sk', '#u3': 'version', ...HISTORY_NAMES, '#c0': 'PK' },
       ExpressionAttributeValues: {
         ':u0': { S: 'open' },
         ':u1': { S: 'iuArticle#byStatus#' + text('open') },
-        ':u2': { N: '0' },
-        ':u3': { N: '1' },
+        ':u2': { S: '-' },
+        ':u3': { N: '0' },
+        ':u4': { N: '1' },
         ':wid': writeIdOf(sent[0]),
         ':wnone': { S: '' },
       },
       ReturnValues: 'ALL_NEW',
       ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
     });
+  });
+
+  it('every key field of a sorted index: one UpdateItem, no read, conditioned on nothing but existence', async () => {
+    const { articles, sent } = setup(answer(storedArticle()));
+    await articles.update('a1', { authorId: 'bob', createdAt: new Date('2025-01-01T00:00:00.000Z') });
+    expect(sent.map((c) => c.operation)).toEqual(['UpdateItem']);
+    const update = sent[0]?.input ?? {};
+    expect(update.UpdateExpression).toBe(`SET #u0 = :u0, #u1 = :u1, #u2 = :u2, #u3 = :u3, #u4 = if_not_exists(#u4, :u4) + :u5, ${SHIFT}`);
+    expect(update.ConditionExpression).toBe(`attribute_exists(#c0) AND ${NOT_RECORDED}`);
+    expect(update.ExpressionAttributeNames).toMatchObject({ '#u0': 'authorId', '#u1': 'createdAt', '#u2': '_gsi1pk', '#u3': '_gsi1sk', '#u4': 'version', '#c0': 'PK' });
+    expect(update.ExpressionAttributeValues).toMatchObject({
+      ':u2': { S: 'iuArticle#byAuthor#' + text('bob') },
+      ':u3': { S: createdKey('2025-01-01T00:00:00.000Z') },
+    });
+  });
+
+  it('every key field with a stale expectedVersion: the one UpdateItem is refused, VersionConflictError, no read', async () => {
+    const { articles, sent } = setup(() => {
+      throw awsError('ConditionalCheckFailedException', { Item: storedArticle() });
+    });
+    const run = articles.update('a1', { authorId: 'bob', createdAt: new Date('2025-01-01T00:00:00.000Z') }, { expectedVersion: 2 });
+    await expect(run).rejects.toMatchObject({ constructor: VersionConflictError, expectedVersion: 2, actualVersion: 3 });
+    expect(sent.map((c) => c.operation)).toEqual(['UpdateItem']);
+    expect(sent[0]?.input.ConditionExpression).toBe(`attribute_exists(#c0) AND #c1 = :c0 AND ${NOT_RECORDED}`);
+    expect([sent[0]?.input.ExpressionAttributeNames?.['#c1' as never], (sent[0]?.input.ExpressionAttributeValues as Item)[':c0']]).toEqual(['version', { N: '2' }]);
   });
 
   it('removing a partition field: one UpdateItem removing both keys', async () => {
@@ -243,7 +276,7 @@ describe('update() and increment() requests of indexed entities', () => {
     expect(update.ExpressionAttributeNames).toMatchObject({ '#u0': 'authorId', '#u1': '_gsi1pk', '#u2': '_gsi1sk', '#c1': 'createdAt', '#c2': 'uid' });
     expect(update.ExpressionAttributeValues).toMatchObject({
       ':u1': { S: 'iuArticle#byAuthor#' + text('bob') },
-      ':u2': { S: createdKey(CREATED) + UID },
+      ':u2': { S: createdKey(CREATED) },
       ':c0': { S: CREATED },
       ':c1': { S: UID },
     });
@@ -259,7 +292,7 @@ describe('update() and increment() requests of indexed entities', () => {
     await articles.update('a1', { authorId: 'bob' });
     expect(sent.map((c) => c.operation)).toEqual(['GetItem', 'UpdateItem', 'GetItem', 'UpdateItem']);
     const values = sent[3]?.input.ExpressionAttributeValues as Item;
-    expect(values[':u2']).toEqual({ S: createdKey('2030-01-01T00:00:00.000Z') + UID });
+    expect(values[':u2']).toEqual({ S: createdKey('2030-01-01T00:00:00.000Z') });
     expect(values[':c0']).toEqual({ S: '2030-01-01T00:00:00.000Z' });
   });
 
@@ -295,7 +328,7 @@ describe('update() and increment() requests of indexed entities', () => {
     expect(update.ExpressionAttributeNames).toMatchObject({ '#u0': 'score', '#u1': '_gsi3pk', '#u2': '_gsi3sk', '#c1': 'score' });
     expect(update.ExpressionAttributeValues).toMatchObject({
       ':u0': { N: String(10n ** 30n + 1n) },
-      ':u2': { S: text(orderedDouble(5)) + text(orderedInteger(10n ** 30n + 1n)) + UID },
+      ':u2': { S: text(orderedDouble(5)) + text(orderedInteger(10n ** 30n + 1n)) },
       ':c0': { N: String(10n ** 30n) },
     });
     expect(update.ConditionExpression).toBe(`attribute_exists(#c0) AND #c1 = :c0 AND #c2 = :c1 AND #c3 = :c2 AND #c4 = :c3 AND #c5 = :c4 AND ${NOT_RECORDED}`);
@@ -309,20 +342,25 @@ describe('update() and increment() requests of indexed entities', () => {
     expect(sent[0]?.input.UpdateExpression).toBe(`SET #u0 = if_not_exists(#u0, :u0) + :u1, #u1 = if_not_exists(#u1, :u2) + :u3, ${SHIFT}`);
   });
 
-  it('a transaction update reads the item when the key needs stored values and conditions its entry on them', async () => {
+  it('a transaction update reads the item only when the key needs stored values and conditions its entry on them', async () => {
     const { client, sent } = fakeClient((command) => (command.operation === 'GetItem' ? { Item: storedArticle() } : {}));
     const em = new EntityManager({ client, tableName: 'app' });
     await em.transaction(async (tx) => {
       tx.update(Article, 'a1', { createdAt: new Date('2026-01-01T00:00:00.000Z') });
       tx.update(Article, 'a2', { status: 'done' });
+      tx.update(Article, 'a3', { authorId: 'cy', createdAt: new Date('2027-01-01T00:00:00.000Z') });
     });
     expect(sent.map((c) => c.operation)).toEqual(['GetItem', 'TransactWriteItems']);
-    const [first, second] = (sent[1]?.input.TransactItems as { Update: Record<string, unknown> }[]).map((entry) => entry.Update);
+    expect(sent[0]?.input.Key).toEqual({ PK: { S: 'iuArticle#a1' }, SK: { S: 'iuArticle' } });
+    const [first, second, third] = (sent[1]?.input.TransactItems as { Update: Record<string, unknown> }[]).map((entry) => entry.Update);
     expect(first?.ConditionExpression).toBe(`attribute_exists(#c0) AND #c1 = :c0 AND #c2 = :c1 AND ${NOT_RECORDED}`);
     expect(first?.ExpressionAttributeNames).toMatchObject({ '#u1': '_gsi1pk', '#u2': '_gsi1sk', '#c1': 'authorId', '#c2': 'uid' });
-    expect(first?.ExpressionAttributeValues).toMatchObject({ ':u2': { S: createdKey('2026-01-01T00:00:00.000Z') + UID }, ':c0': { S: 'ann' } });
-    expect(second?.UpdateExpression).toMatch(/^SET #u0 = :u0, #u1 = :u1, #u2 = #u3, /);
-    expect(second?.ExpressionAttributeNames).toMatchObject({ '#u1': '_gsi2pk', '#u2': '_gsi2sk', '#u3': 'uid' });
+    expect(first?.ExpressionAttributeValues).toMatchObject({ ':u2': { S: createdKey('2026-01-01T00:00:00.000Z') }, ':c0': { S: 'ann' } });
+    expect(second?.UpdateExpression).toMatch(/^SET #u0 = :u0, #u1 = :u1, #u2 = :u2, /);
+    expect(second?.ExpressionAttributeNames).toMatchObject({ '#u1': '_gsi2pk', '#u2': '_gsi2sk' });
+    expect(second?.ExpressionAttributeValues).toMatchObject({ ':u2': { S: '-' } });
+    expect(third?.ConditionExpression).toBe(`attribute_exists(#c0) AND ${NOT_RECORDED}`);
+    expect(third?.ExpressionAttributeValues).toMatchObject({ ':u2': { S: 'iuArticle#byAuthor#' + text('cy') }, ':u3': { S: createdKey('2027-01-01T00:00:00.000Z') } });
   });
 
   it('a transaction update at a version the stored item no longer has fails before anything is sent', async () => {

@@ -2,15 +2,11 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { WRITE_HISTORY } from '../metadata/attributes';
 import { ExpressionAttributes } from './expression-attributes';
 
-/**
- * One change of an UpdateItem: set a value, remove the attribute, add to a number atomically, or
- * copy another attribute's stored value (`SET a = b`, e.g. an index sort key that is the uid).
- */
+/** One change of an UpdateItem: set a value, remove the attribute, or add to a number atomically. */
 export type AttributeChange =
   | { kind: 'set'; attribute: string; value: AttributeValue }
   | { kind: 'remove'; attribute: string }
-  | { kind: 'increment'; attribute: string; by: AttributeValue }
-  | { kind: 'copy'; attribute: string; from: string };
+  | { kind: 'increment'; attribute: string; by: AttributeValue };
 
 /** A history slot not filled yet: an empty string, which no write id is. */
 const NO_WRITE: AttributeValue = { S: '' };
@@ -43,7 +39,6 @@ export function buildUpdateExpression(
     const name = attributes.name(change.attribute);
     if (change.kind === 'set') sets.push(`${name} = ${attributes.value(change.value)}`);
     else if (change.kind === 'remove') removes.push(name);
-    else if (change.kind === 'copy') sets.push(`${name} = ${attributes.name(change.from)}`);
     else sets.push(`${name} = if_not_exists(${name}, ${attributes.value({ N: '0' })}) + ${attributes.value(change.by)}`);
   }
   if (writeId !== undefined) recordWrite(attributes, sets, writeId);

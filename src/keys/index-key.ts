@@ -1,5 +1,5 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { ATTR, KEY_SEPARATOR, LIMITS } from '../metadata/attributes';
+import { KEY_SEPARATOR, LIMITS } from '../metadata/attributes';
 import type { EntityMetadata, IndexKeyField, IndexMetadata } from '../metadata/types';
 
 /**
@@ -8,8 +8,11 @@ import type { EntityMetadata, IndexKeyField, IndexMetadata } from '../metadata/t
  *
  * - Partition key: `<typeName>#<indexName>#` then one component per partition field. Type and index
  *   names contain no `#`, so the prefix alone tells whose key it is.
- * - Sort key: one component per sort field, then the entity's uid (creation order breaks ties and
- *   keeps the key non-empty for an index without sort fields).
+ * - Sort key: one component per sort field; NO_SORT_FIELDS for an index without sort fields (a key
+ *   may not be empty). It holds nothing but the fields (not the uid), so an update that gives every
+ *   key field computes the new key without reading the item. Entities with equal sort values share a
+ *   key and come back in an order DynamoDB chooses; a cursor still resumes exactly between them, as
+ *   it holds the primary key too.
  * - A component is a value's order-preserving text followed by END; a missing sort value is MISSING,
  *   which sorts before every value. Both are two characters starting with U+0001, and a value's own
  *   U+0000 and U+0001 are escaped to longer sequences above them, so the components are prefix-free
@@ -19,6 +22,8 @@ import type { EntityMetadata, IndexKeyField, IndexMetadata } from '../metadata/t
 type Item = Record<string, AttributeValue>;
 
 export const MISSING = '\u0001\u0001';
+/** The sort key of every item of an index without sort fields. */
+export const NO_SORT_FIELDS = '-';
 export const END = '\u0001\u0002';
 const ESCAPED_NUL = '\u0001\u0003';
 const ESCAPED_SOH = '\u0001\u0004';
@@ -98,7 +103,7 @@ export interface IndexKey {
 }
 
 /**
- * The index key of an item (its fields as stored, and its uid), or undefined when a partition field
+ * The index key of an item (its fields as stored), or undefined when a partition field
  * is missing: the item is then not in the index.
  */
 export function indexKeyOf(meta: EntityMetadata, index: IndexMetadata, item: Item): IndexKey | undefined {
@@ -113,7 +118,7 @@ export function indexKeyOf(meta: EntityMetadata, index: IndexMetadata, item: Ite
     const text = componentText(field, item[field.property]);
     sort += text === undefined ? MISSING : text + END;
   }
-  return { partition, sort: sort + (item[ATTR.uid]?.S ?? '') };
+  return { partition, sort: sort === '' ? NO_SORT_FIELDS : sort };
 }
 
 /** Why this key cannot be stored (DynamoDB's key size limits), naming the index and its fields. */
@@ -126,7 +131,7 @@ export function indexKeyProblem(index: IndexMetadata, key: IndexKey): string | u
   const sortBytes = Buffer.byteLength(key.sort, 'utf8');
   if (sortBytes > LIMITS.sortKeyBytes) {
     const fields = index.sort.map((f) => f.property).join(', ');
-    return `index ${index.name}'s sort key (${fields}, uid) would be ${sortBytes} bytes; DynamoDB allows ${LIMITS.sortKeyBytes}`;
+    return `index ${index.name}'s sort key (${fields}) would be ${sortBytes} bytes; DynamoDB allows ${LIMITS.sortKeyBytes}`;
   }
   return undefined;
 }

@@ -206,8 +206,9 @@ export class Repository<T extends object> {
   /**
    * Changes only the given fields in one UpdateItem (`undefined` removes a field), validating only
    * those, bumping `version`; with `expectedVersion`, only if the entity is still at that version.
-   * Index keys move with their fields; a new key that needs stored values (a key field the patch
-   * leaves out, the uid ending a sort key) costs one consistent GetItem first.
+   * Index keys move with their fields: a patch giving every key field of each index it touches is
+   * the one request; a new key that needs stored values (a key field the patch leaves out) costs one
+   * consistent GetItem first.
    */
   update(strId: string, patch: Partial<EntityInput<T>>, options?: UpdateOptions): Promise<T> {
     return this.updater.update(strId, patch, options);

@@ -64,9 +64,10 @@ export class Transaction {
   /**
    * Changes some fields of an entity (see `Repository.update`). A change of unique fields reads the
    * entity now and moves its guards; so does a change of index key fields whose new key needs stored
-   * values (a key field the patch leaves out, the uid ending a sort key). The commit then applies only
-   * while the values read are still stored (else `TransactionCanceledError`), and an entity missing
-   * now (or not at `expectedVersion`) is `EntityNotFoundError` (`VersionConflictError`).
+   * values (a key field the patch leaves out; a patch giving every key field of the index reads
+   * nothing). The commit then applies only while the values read are still stored (else
+   * `TransactionCanceledError`), and an entity missing now (or not at `expectedVersion`) is
+   * `EntityNotFoundError` (`VersionConflictError`).
    */
   update<T extends object>(target: Constructor<T>, strId: string, patch: Partial<EntityInput<T>>, options: UpdateOptions = {}): void {
     const mapper = EntityMapper.of(target);

@@ -10,17 +10,16 @@ import type { EntityMetadata, IndexMetadata } from '../metadata/types';
  * half-built key. Per index whose key fields the update touches:
  *
  * - a partition field removed or set to null: the entity leaves the (sparse) index, REMOVE both keys;
- * - an index without sort fields whose partition fields are all given: the new partition key comes
- *   from the patch, and the sort key is the uid, copied in the engine (`SET sk = uid`): no read;
- * - otherwise the key needs stored values (the fields the patch leaves out, and the uid that ends
- *   every sort key): it is computed from the stored item overlaid with the changes, and the write must
- *   find those stored values unchanged (`expected`).
+ * - every key field given (partition and sort): the new key comes from the patch alone, no read;
+ * - otherwise the key needs the stored values of the fields the patch leaves out: it is computed from
+ *   the stored item overlaid with the changes, and the write must find those stored values unchanged
+ *   (`expected`).
  */
 
 type Item = Record<string, AttributeValue>;
 
 export interface IndexKeyChanges {
-  /** SET, copy or REMOVE of the touched indexes' key attributes. */
+  /** SET or REMOVE of the touched indexes' key attributes. */
   changes: AttributeChange[];
   /** Stored values the keys were computed from (undefined: absent); the write must still find them. */
   expected: Record<string, AttributeValue | undefined>;
@@ -92,10 +91,9 @@ function givenValues(changes: readonly AttributeChange[]): Map<string, Attribute
 }
 
 function decide(index: IndexMetadata, given: ReadonlyMap<string, AttributeValue | undefined>): Decision {
-  const partitionGiven = index.partition.map((field) => given.has(field.property));
   const leaves = index.partition.some((field) => given.has(field.property) && isMissing(given.get(field.property)));
   if (leaves) return 'leaves';
-  return index.sort.length === 0 && partitionGiven.every(Boolean) ? 'fromPatch' : 'fromStored';
+  return keyFieldsOf(index).every((field) => given.has(field)) ? 'fromPatch' : 'fromStored';
 }
 
 function isMissing(value: AttributeValue | undefined): boolean {
@@ -106,7 +104,7 @@ function removeKeys(result: IndexKeyChanges, index: IndexMetadata): void {
   result.changes.push({ kind: 'remove', attribute: index.partitionAttribute }, { kind: 'remove', attribute: index.sortAttribute });
 }
 
-/** Partition fields all given, no sort fields: the sort key is the uid itself, copied by the engine. */
+/** Every key field given: the key is the patch's own. */
 function keysFromPatch(result: IndexKeyChanges, meta: EntityMetadata, index: IndexMetadata, given: ReadonlyMap<string, AttributeValue | undefined>): void {
   const key = indexKeyOf(meta, index, Object.fromEntries(given) as Item);
   if (key === undefined) return removeKeys(result, index); // not reached: 'leaves' covers a missing partition value
@@ -114,7 +112,7 @@ function keysFromPatch(result: IndexKeyChanges, meta: EntityMetadata, index: Ind
   if (problem !== undefined) result.problems.push({ index, problem });
   result.changes.push(
     { kind: 'set', attribute: index.partitionAttribute, value: { S: key.partition } },
-    { kind: 'copy', attribute: index.sortAttribute, from: ATTR.uid },
+    { kind: 'set', attribute: index.sortAttribute, value: { S: key.sort } },
   );
 }
 
@@ -126,7 +124,7 @@ function keysFromStored(
   given: ReadonlyMap<string, AttributeValue | undefined>,
   stored: Item,
 ): void {
-  const overlay: Item = { [ATTR.uid]: stored[ATTR.uid] as AttributeValue };
+  const overlay: Item = {};
   for (const field of keyFieldsOf(index)) {
     const value = given.has(field) ? given.get(field) : stored[field];
     if (value !== undefined) overlay[field] = value;
@@ -134,6 +132,8 @@ function keysFromStored(
   }
   const key = indexKeyOf(meta, index, overlay);
   if (key === undefined) return removeKeys(result, index);
+  // Also the uid: the values were read from this incarnation of the entity, and the write is for it alone
+  // (not for one deleted and re-created since, even with the same key fields).
   result.expected[ATTR.uid] = stored[ATTR.uid];
   const problem = indexKeyProblem(index, key);
   if (problem !== undefined) result.problems.push({ index, problem });

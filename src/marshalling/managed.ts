@@ -65,7 +65,7 @@ export function indexKeysForUpdate(meta: EntityMetadata, changes: readonly Attri
 }
 
 export interface IndexKeyUpdate {
-  /** SET, copy or REMOVE of the index key attributes the update moves. */
+  /** SET or REMOVE of the index key attributes the update moves. */
   changes: readonly AttributeChange[];
   /** The stored values those keys were computed from: the update applies only while they hold. */
   expected: Readonly<Record<string, AttributeValue | undefined>>;
@@ -92,7 +92,6 @@ export function managedAttributesAfterUpdate(item: Item, writeId: string, indexK
   const attributes: Item = { [ATTR.version]: { N: String(Number(item[ATTR.version]?.N) + 1) }, ...shiftedHistory(item, writeId) };
   for (const change of indexKeys) {
     if (change.kind === 'set') attributes[change.attribute] = change.value;
-    if (change.kind === 'copy' && item[change.from]) attributes[change.attribute] = item[change.from] as AttributeValue;
   }
   return attributes;
 }

@@ -40,10 +40,11 @@ class ReadValuesMoved extends Error {
 }
 
 /**
- * Partial updates and counters: one UpdateItem each, returning the updated entity. When the new
- * index keys depend on stored values (a key field the patch leaves out, the uid of a sort key, a
- * counter that is a key field), the item is read first and the update applies only while those
- * values are unchanged; a change in between is read again and retried.
+ * Partial updates and counters: one UpdateItem each, returning the updated entity. A patch that
+ * gives every key field of each index it touches computes the new keys alone. When the new index
+ * keys depend on stored values (a key field the patch leaves out, a counter that is a key field),
+ * the item is read first and the update applies only while those values (and the uid read) are
+ * unchanged; a change in between is read again and retried.
  */
 export class EntityUpdater<T extends object> {
   constructor(
