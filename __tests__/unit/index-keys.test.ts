@@ -256,8 +256,11 @@ describe('partition keys are isolated', () => {
   });
 });
 
-type Op = 'none' | 'eq' | 'lt' | 'lte' | 'gt' | 'gte' | 'between' | 'beginsWith';
-const OPS: readonly Op[] = ['none', 'eq', 'lt', 'lte', 'gt', 'gte', 'between', 'beginsWith'];
+type Op = 'none' | 'eq' | 'lt' | 'lte' | 'gt' | 'gte' | 'between' | 'beginsWith' | RangeOp;
+/** Two bounds together (`{ gte: from, lt: to }`), either of them possibly absent. */
+type RangeOp = `range:${'gt' | 'gte' | '-'}:${'lt' | 'lte' | '-'}`;
+const RANGE_OPS = (['gt', 'gte', '-'] as const).flatMap((lower) => (['lt', 'lte', '-'] as const).map((upper): RangeOp => `range:${lower}:${upper}`));
+const OPS: readonly Op[] = ['none', 'eq', 'lt', 'lte', 'gt', 'gte', 'between', 'beginsWith', ...RANGE_OPS];
 
 /** Whether a row satisfies the condition on its values: equal prefix, then `op` on the next field. */
 function satisfies(kinds: readonly Kind[], row: Row, prefix: readonly Value[], op: Op, operands: readonly Value[]): boolean {
@@ -276,6 +279,11 @@ function satisfies(kinds: readonly Kind[], row: Row, prefix: readonly Value[], o
     case 'gte': return c(x) >= 0;
     case 'between': return c(x) >= 0 && c(y) <= 0;
     case 'beginsWith': return (v as string).startsWith(x as string);
+    default: {
+      const [, lower, upper] = op.split(':');
+      const aboveLower = lower === '-' || (lower === 'gt' ? c(x) > 0 : c(x) >= 0);
+      return aboveLower && (upper === '-' || (upper === 'lt' ? c(y) < 0 : c(y) <= 0));
+    }
   }
 }
 
@@ -283,7 +291,15 @@ function rangeOf(kind: Kind, op: Exclude<Op, 'none'>, operands: readonly Value[]
   const [x, y] = operands as [Value, Value];
   if (op === 'between') return { op, low: textOf(kind, x), high: textOf(kind, y) };
   if (op === 'beginsWith') return { op, text: escapeKeyText(x as string) };
-  return { op, text: textOf(kind, x) };
+  if (op.startsWith('range:')) {
+    const [, lower, upper] = op.split(':') as [string, 'gt' | 'gte' | '-', 'lt' | 'lte' | '-'];
+    return {
+      op: 'range',
+      ...(lower === '-' ? {} : { lower: { op: lower, text: textOf(kind, x) } }),
+      ...(upper === '-' ? {} : { upper: { op: upper, text: textOf(kind, y) } }),
+    };
+  }
+  return { op: op as 'eq' | 'lt' | 'lte' | 'gt' | 'gte', text: textOf(kind, x) };
 }
 
 /** Code-point prefixes of the rows' string values, so that beginsWith conditions find matches. */
@@ -315,7 +331,7 @@ const scenario = sortKinds.chain((kinds) =>
 );
 
 describe('sort-key conditions select exactly the entities whose values satisfy them', () => {
-  it('equal prefix, then eq / lt / lte / gt / gte / between / beginsWith on the next field', () => {
+  it('equal prefix, then eq / lt / lte / gt / gte / between / beginsWith / a lower and an upper bound on the next field', () => {
     fc.assert(
       fc.property(scenario, ({ kinds, rows, prefix, op, operands }) => {
         const depth = prefix.length;
@@ -323,9 +339,10 @@ describe('sort-key conditions select exactly the entities whose values satisfy t
         const condition = sortKeyCondition(prefixTexts, op === 'none' ? undefined : rangeOf(kinds[depth] as Kind, op, operands));
         const selected = rows.map((row) => matchesSortKeyCondition(sortKeyOf(kinds, row), condition));
         expect(selected).toEqual(rows.map((row) => satisfies(kinds, row, prefix, op, operands)));
-        if (op === 'between' && compareValues(kinds[depth] as Kind, operands[0], operands[1]) > 0) expect(condition).toEqual({ kind: 'empty' });
+        const bothBounds = op === 'between' || (op.startsWith('range:') && !op.includes('-'));
+        if (bothBounds && compareValues(kinds[depth] as Kind, operands[0], operands[1]) > 0) expect(condition).toEqual({ kind: 'empty' });
       }),
-      { numRuns: 2000 },
+      { numRuns: 3000 },
     );
   });
 
