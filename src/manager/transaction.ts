@@ -9,19 +9,11 @@ import { identityOfItem } from '../marshalling/stored-item';
 import type { Constructor } from '../metadata/types';
 import { getItemInput } from '../operations/entity-commands';
 import { conditionCheckEntry, updateEntry } from '../operations/transaction-commands';
-import {
-  checkedIdentity,
-  createEntries,
-  deleteEntries,
-  prepareCreate,
-  saveEntries,
-  storedUniques,
-  unchangedStrId,
-  uniqueUpdateEntries,
-} from './actions/entity-entries';
+import { createEntries, deleteEntries, saveEntries, uniqueUpdateEntries } from '../operations/transaction-entries';
+import type { TransactionEntry } from '../operations/transaction-entry';
+import { checkedIdentity, prepareCreate, storedUniques, unchangedStrId } from './actions/entity-checks';
 import type { RepositoryContext } from './context';
 import { runTransaction } from '../runners/transaction-runner';
-import type { TransactionEntry } from '../runners/transaction-runner';
 import type { EntityInput } from './types';
 import type { UpdateOptions } from './actions/entity-updater';
 

@@ -16,28 +16,10 @@ import type { RequestExecutor } from '../client/executor';
 import { backoffDelay, sleep } from '../client/retry';
 import { ATTR } from '../metadata/attributes';
 import { holdsWrite, identityOfItem } from '../marshalling/stored-item';
+import type { TransactionEntry } from '../operations/transaction-entry';
+
 
 type Item = Record<string, AttributeValue>;
-
-export type EntryOperation = 'create' | 'save' | 'update' | 'delete' | 'conditionCheck' | 'uniqueGuard' | 'uniqueRelease';
-
-/** One item of a transaction, with what is needed to explain its failure and to finish after commit. */
-export interface TransactionEntry {
-  request: TransactWriteItem;
-  operation: EntryOperation;
-  entity: string;
-  strIdField: string;
-  strId: string;
-  /** The version the caller loaded (version-guarded entries) or the write read: explains a failure. */
-  expectedVersion?: number;
-  /** For unique guards: the field and its value. */
-  field?: string;
-  value?: string;
-  /** The write id the entry stores (puts and updates): evidence that a retried request already landed. */
-  writeId?: string;
-  /** Runs once the transaction committed (sets uid/version on instances). */
-  afterCommit?: () => void;
-}
 
 /** DynamoDB's limit of items per TransactWriteItems and TransactGetItems. */
 export const TRANSACTION_LIMIT = 100;

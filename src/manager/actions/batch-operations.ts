@@ -22,7 +22,7 @@ import {
 } from '../../operations/batch-commands';
 import type { RepositoryContext } from '../context';
 import { runBatch } from '../../runners/batch-runner';
-import { unchangedStrId } from './entity-entries';
+import { unchangedStrId } from './entity-checks';
 
 type Item = Record<string, AttributeValue>;
 

@@ -4,10 +4,11 @@ import { guardItem } from '../../keys';
 import type { EntityMapper } from '../../marshalling/entity-mapper';
 import { writeIdOf } from '../../marshalling/stored-item';
 import { createEntry, deleteEntry, rewriteGuardEntry } from '../../operations/transaction-commands';
-import { checkedIdentity, guardChanges, refusePartial, storedUniques } from './entity-entries';
+import { guardChanges } from '../../operations/transaction-entries';
+import { checkedIdentity, refusePartial, storedUniques } from './entity-checks';
 import type { RepositoryContext } from '../context';
 import { runExplainedTransaction } from '../../runners/transaction-runner';
-import type { TransactionEntry } from '../../runners/transaction-runner';
+import type { TransactionEntry } from '../../operations/transaction-entry';
 
 type Item = Record<string, AttributeValue>;
 

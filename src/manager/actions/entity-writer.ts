@@ -1,7 +1,7 @@
 import type { AttributeValue, PutItemCommandInput } from '@aws-sdk/client-dynamodb';
 import { EntityAlreadyExistsError, InvalidArgumentError, VersionConflictError } from '../../errors';
 import type { EntityIdentity, EntityMapper } from '../../marshalling/entity-mapper';
-import { checkedIdentity, prepareCreate, unchangedStrId } from './entity-entries';
+import { checkedIdentity, prepareCreate, unchangedStrId } from './entity-checks';
 import { UniqueWriter } from './unique-writer';
 import { createItemInput, deleteVersionedInput, replaceItemInput } from '../../operations/entity-commands';
 import { sendConditional } from '../../runners/conditional-write';

@@ -6,20 +6,13 @@ import type { EntityMapper } from '../../marshalling/entity-mapper';
 import { identityOfItem } from '../../marshalling/stored-item';
 import { itemAfterUpdate } from '../../marshalling/managed';
 import type { ExpectedIdentity } from '../../operations/entity-commands';
-import {
-  claimEntries,
-  createEntries,
-  deleteEntries,
-  deleteStoredEntries,
-  saveEntries,
-  storedUniques,
-  uniqueUpdateEntries,
-} from './entity-entries';
-import type { PreparedCreate } from './entity-entries';
+import { claimEntries, createEntries, deleteEntries, deleteStoredEntries, saveEntries, uniqueUpdateEntries } from '../../operations/transaction-entries';
+import type { PreparedCreate } from '../../operations/transaction-entries';
+import type { TransactionEntry } from '../../operations/transaction-entry';
+import { storedUniques } from './entity-checks';
 import type { RepositoryContext } from '../context';
 import { retryingMoves } from './moved-retry';
 import { runExplainedTransaction } from '../../runners/transaction-runner';
-import type { TransactionEntry } from '../../runners/transaction-runner';
 
 type Item = Record<string, AttributeValue>;
 

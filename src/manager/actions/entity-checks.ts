@@ -1,0 +1,94 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { InvalidArgumentError, VersionConflictError } from '../../errors';
+import { isUid, newUid } from '../../keys';
+import type { EntityIdentity, EntityMapper } from '../../marshalling/entity-mapper';
+import { identityOfItem } from '../../marshalling/stored-item';
+import { isPartial } from '../../marshalling/stored-state';
+import type { ExpectedIdentity } from '../../operations/entity-commands';
+import { uniquesOfItem } from '../../operations/transaction-entries';
+import type { PreparedCreate } from '../../operations/transaction-entries';
+
+/** The checks every write of an entity runs before any request, and the reads some writes need first. */
+
+type Item = Record<string, AttributeValue>;
+type Uniques = Readonly<Record<string, string | undefined>>;
+
+export async function prepareCreate<T extends object>(mapper: EntityMapper<T>, input: unknown): Promise<PreparedCreate<T>> {
+  const entity = mapper.build(input);
+  await mapper.validate(entity);
+  const given = mapper.identityOf(entity);
+  const className = mapper.meta.className;
+  if (given.version !== undefined) {
+    throw new InvalidArgumentError(`This ${className} was loaded (version ${given.version}); save() it instead of creating it.`, className);
+  }
+  if (given.uid !== undefined && !isUid(given.uid)) {
+    throw new InvalidArgumentError(`uid must be a lower-case UUID, got ${JSON.stringify(given.uid)}.`, className);
+  }
+  const identity: EntityIdentity = { uid: given.uid ?? newUid(), version: 1 };
+  const item = mapper.toItem(entity, identity);
+  const strId = item[mapper.meta.strIdProperty]?.S as string;
+  return { entity, strId, identity, item, uidGiven: given.uid !== undefined };
+}
+
+/**
+ * The unique values an entity holds in the table: remembered from when it was loaded, or read once
+ * (and then it must still be at the expected version, else the caller's copy is stale).
+ */
+export async function storedUniques<T extends object>(
+  mapper: EntityMapper<T>,
+  entity: T | undefined,
+  strId: string,
+  expected: ExpectedIdentity | undefined,
+  fetchItem: (strId: string) => Promise<Item | undefined>,
+): Promise<{ uniques: Uniques; item?: Item }> {
+  const remembered = entity && mapper.storedUniquesOf(entity);
+  if (remembered) return { uniques: remembered };
+  const item = await fetchItem(strId);
+  const found = item && identityOfItem(item);
+  const matches = found && (!expected || (found.uid === expected.uid && found.version === expected.version));
+  if (!item || !matches) {
+    const actual = found ? found.version : null;
+    throw new VersionConflictError(mapper.meta.className, strId, expected?.version ?? 0, actual);
+  }
+  return { uniques: uniquesOfItem(mapper, item), item };
+}
+
+/** The identity of a loaded entity, for a version-guarded write. */
+export function checkedIdentity<T extends object>(mapper: EntityMapper<T>, identity: Partial<EntityIdentity>): EntityIdentity {
+  const { uid, version } = identity;
+  const className = mapper.meta.className;
+  if (!isUid(uid) || typeof version !== 'number' || !Number.isInteger(version) || version < 1) {
+    throw new InvalidArgumentError(
+      `This ${className} has no valid uid/version (uid ${JSON.stringify(uid)}, version ${String(version)}): ` +
+        'only entities that were loaded or created can be saved over or deleted.',
+      className,
+    );
+  }
+  return { uid, version };
+}
+
+/** An entity read with `select` holds some fields only: writing it back would erase the others. */
+export function refusePartial<T extends object>(mapper: EntityMapper<T>, entity: T): void {
+  if (!isPartial(entity)) return;
+  const { className } = mapper.meta;
+  throw new InvalidArgumentError(
+    `This ${className} was loaded with select: it holds only some fields, and writing it would erase the others. Reload it (reload() or getByStr()) first.`,
+    className,
+  );
+}
+
+/** The str id of a loaded entity, refusing one edited since it was loaded (that would be a new item). */
+export function unchangedStrId<T extends object>(mapper: EntityMapper<T>, entity: T): string {
+  refusePartial(mapper, entity);
+  const strId = mapper.strIdOf(entity);
+  const stored = mapper.storedStrIdOf(entity);
+  if (stored !== undefined && stored !== strId) {
+    const { className, strIdProperty } = mapper.meta;
+    throw new InvalidArgumentError(
+      `${className}.${strIdProperty} changed from ${JSON.stringify(stored)} to ${JSON.stringify(strId)}: the str id is ` +
+        'the primary key, so writing it would make a second entity. Use rename(entity, newId) to move the entity to a new id.',
+      className,
+    );
+  }
+  return strId;
+}

@@ -1,0 +1,21 @@
+import type { TransactWriteItem } from '@aws-sdk/client-dynamodb';
+
+export type EntryOperation = 'create' | 'save' | 'update' | 'delete' | 'conditionCheck' | 'uniqueGuard' | 'uniqueRelease';
+
+/** One item of a transaction, with what is needed to explain its failure and to finish after commit. */
+export interface TransactionEntry {
+  request: TransactWriteItem;
+  operation: EntryOperation;
+  entity: string;
+  strIdField: string;
+  strId: string;
+  /** The version the caller loaded (version-guarded entries) or the write read: explains a failure. */
+  expectedVersion?: number;
+  /** For unique guards: the field and its value. */
+  field?: string;
+  value?: string;
+  /** The write id the entry stores (puts and updates): evidence that a retried request already landed. */
+  writeId?: string;
+  /** Runs once the transaction committed (sets uid/version on instances). */
+  afterCommit?: () => void;
+}
