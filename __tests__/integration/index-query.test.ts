@@ -50,7 +50,7 @@ const BASE = Date.UTC(2024, 0, 1);
 const day = (n: number) => new Date(BASE + n * DAY);
 const VALUES = [-1000, -2.5, -1, -0.25, 0, 0.25, 1, 1.5, 10, 1e20];
 const BIGS = [-(10n ** 30n), -5n, -1n, 0n, 1n, 7n, 10n ** 30n];
-const LABELS = ['', '\u0000', '\u0000a', '#', '#a', 'a', 'a\u0000', 'a#', 'ab', 'b'];
+const LABELS = ['', '\u0000', '\u0000a', ' ', '#', '#a', 'a', 'a\u0000', 'a ', 'a!', 'a#', 'ab', 'b'];
 
 /** A manager on the same table whose client counts the requests it sends. */
 function countingManager(em: EntityManager): { em: EntityManager; sent: string[] } {
@@ -137,11 +137,11 @@ describeEachEngine('@Index queries', (engine) => {
     expect(above.map((r) => r.big)).toEqual([10n ** 30n, 7n, 1n, 0n]);
   });
 
-  it('strings with "\\u0000" and "#" order by their bytes; beginsWith matches prefixes only', async () => {
+  it('strings with "\\u0000", spaces, "!" and "#" order by their bytes; beginsWith matches prefixes only', async () => {
     const all = await readings().query({ index: 'byLabel', where: { sensor: 'l' } }).toArray();
     expect(all.map((r) => r.label)).toEqual(LABELS);
     const a = await readings().query({ index: 'byLabel', where: { sensor: 'l', label: { beginsWith: 'a' } } }).toArray();
-    expect(a.map((r) => r.label)).toEqual(['a', 'a\u0000', 'a#', 'ab']);
+    expect(a.map((r) => r.label)).toEqual(['a', 'a\u0000', 'a ', 'a!', 'a#', 'ab']);
     const nul = await readings().query({ index: 'byLabel', where: { sensor: 'l', label: { beginsWith: '\u0000' } } }).toArray();
     expect(nul.map((r) => r.label)).toEqual(['\u0000', '\u0000a']);
     const empty = await readings().query({ index: 'byLabel', where: { sensor: 'l', label: '' } }).toArray();
@@ -153,7 +153,7 @@ describeEachEngine('@Index queries', (engine) => {
   it('booleans as partition values', async () => {
     const even = await readings().query({ index: 'byFlag', where: { flag: true } }).toArray();
     expect(even.map((r) => r.label)).toEqual(LABELS.filter((_, i) => i % 2 === 0));
-    await expect(readings().count({ index: 'byFlag', where: { flag: false } })).resolves.toBe(5);
+    await expect(readings().count({ index: 'byFlag', where: { flag: false } })).resolves.toBe(LABELS.filter((_, i) => i % 2 === 1).length);
   });
 
   it('equality on a sort prefix, then a range on the next sort field', async () => {

@@ -17,7 +17,7 @@ class Post {
   version?: number;
 }
 
-const END = '\u0001\u0002';
+const END = ' #';
 type Item = Record<string, AttributeValue>;
 
 /** A client that counts operations and may run `before(operation, input)` ahead of forwarding a request. */

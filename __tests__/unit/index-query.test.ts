@@ -19,7 +19,7 @@ class Article extends BaseEntity {
 }
 
 const UID = '01a212e1-f9cb-7000-8e3e-c64da6114a1c';
-const END = '\u0001\u0002';
+const END = ' #';
 const ADA = `article#byAuthor#ada${END}`;
 const JAN1 = new Date(Date.UTC(2024, 0, 1));
 const JAN2 = new Date(Date.UTC(2024, 0, 2));
@@ -87,7 +87,7 @@ describe('index query requests', () => {
       ExpressionAttributeValues: {
         ':k0': { S: `article#byStatus#published${END}` },
         ':k1': { S: orderedDouble(JAN1.getTime()) + END },
-        ':k2': { S: `${orderedDouble(JAN2.getTime())}\u0001\u0003` },
+        ':k2': { S: `${orderedDouble(JAN2.getTime())} $` },
       },
     });
   });

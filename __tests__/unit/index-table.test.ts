@@ -22,7 +22,7 @@ class Note {
   @Field() rank?: number;
 }
 
-const END = '\u0001\u0002';
+const END = ' #';
 const previousTable = (): TableDescription => {
   const input = createTableInput('app', { billingMode: 'PAY_PER_REQUEST' });
   return {
@@ -141,7 +141,7 @@ describe('reindex: UpdateItem input', () => {
         ':uid': { S: '0193f000-0000-7000-8000-000000000001' },
         ':version': { N: '4' },
         ':s0': { S: `note#byOwner#ann${END}` },
-        ':s1': { S: '\u0001\u0001' }, // MISSING: no `at`
+        ':s1': { S: ' !' }, // MISSING: no `at`
         ':s2': { S: `note#byRank#c000000000000000${END}` },
         ':s3': { S: '-' }, // no sort fields
       },

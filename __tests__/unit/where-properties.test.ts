@@ -32,7 +32,7 @@ const number = fc.oneof(
   fc.integer({ min: -1_000_000, max: 1_000_000 }).map((i) => i / 64),
   fc.constantFrom(-0, 1e-100, -1e-100, 1e20, -1e20, 0.1, 0.30000000000000004),
 );
-const text = fc.string({ unit: fc.constantFrom('a', 'b', '\u0000', '\u0001', '#', 'é', '😀'), maxLength: 4 });
+const text = fc.string({ unit: fc.constantFrom('a', 'b', '\u0000', '\u0001', ' ', '!', '#', '$', 'é', '😀'), maxLength: 4 });
 
 type Op = 'eq' | 'lt' | 'lte' | 'gt' | 'gte' | 'between';
 const holds = <V>(op: Op, value: V | undefined, a: V, b: V, compare: (x: V, y: V) => number): boolean => {

@@ -32,7 +32,7 @@ export interface SortBound<Op extends string> {
 }
 
 /** One above END: the first text after every key whose value equals the one before it. */
-const AFTER_EQUAL = '\u0001\u0003';
+const AFTER_EQUAL = ' $';
 
 /**
  * The condition for sort fields: `prefix` holds the texts of the leading fields given by equality,

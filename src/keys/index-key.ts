@@ -13,27 +13,31 @@ import type { EntityMetadata, IndexKeyField, IndexMetadata } from '../metadata/t
  *   key field computes the new key without reading the item. Entities with equal sort values share a
  *   key and come back in an order DynamoDB chooses; a cursor still resumes exactly between them, as
  *   it holds the primary key too.
- * - A component is a value's order-preserving text followed by END; a missing sort value is MISSING,
- *   which sorts before every value. Both are two characters starting with U+0001, and a value's own
- *   U+0000 and U+0001 are escaped to longer sequences above them, so the components are prefix-free
- *   and comparing two keys compares their values field by field.
+ * - A component is a value's order-preserving text followed by END (` #`); a missing sort value is
+ *   MISSING (` !`), which sorts before every value. Both are a space and a character below the
+ *   escapes; a value's own characters up to the space (U+0000 to U+0020) are escaped to a space and a
+ *   character from `$` up, in their order, so every other character of a value is above the space.
+ *   The components are therefore prefix-free and comparing two keys compares their values field by
+ *   field. Printable on purpose: keys read well in a console and need no escaping in JSON.
  */
 
 type Item = Record<string, AttributeValue>;
 
-export const MISSING = '\u0001\u0001';
+export const MISSING = ' !';
 /** The sort key of every item of an index without sort fields. */
 export const NO_SORT_FIELDS = '-';
-export const END = '\u0001\u0002';
-const ESCAPED_NUL = '\u0001\u0003';
-const ESCAPED_SOH = '\u0001\u0004';
-/** The two characters a value must not hold as they are: they start END, MISSING and the escapes. */
-// eslint-disable-next-line no-control-regex -- matching these control characters is the point
-const NEEDS_ESCAPE = /[\u0000\u0001]/g;
+export const END = ' #';
+/** `$`: the escape of U+0000; U+0001 is `%`, and so on up to U+0020 (`D`). */
+const FIRST_ESCAPE = 0x24;
+/** The characters a value must not hold as they are: the space starts END, MISSING and the escapes. */
+// eslint-disable-next-line no-control-regex -- matching the characters up to the space is the point
+const NEEDS_ESCAPE = /[\u0000-\u0020]/;
+// eslint-disable-next-line no-control-regex -- as above
+const EVERY_ESCAPE = /[\u0000-\u0020]/g;
 
-/** A string value's key text: U+0000 and U+0001 escaped, everything else as it is. */
+/** A string value's key text: characters up to the space escaped, everything else as it is. */
 export function escapeKeyText(text: string): string {
-  return text.includes('\u0000') || text.includes('\u0001') ? text.replace(NEEDS_ESCAPE, (c) => (c === '\u0000' ? ESCAPED_NUL : ESCAPED_SOH)) : text;
+  return NEEDS_ESCAPE.test(text) ? text.replace(EVERY_ESCAPE, (c) => ' ' + String.fromCharCode(FIRST_ESCAPE + c.charCodeAt(0))) : text;
 }
 
 const view = new DataView(new ArrayBuffer(8));
