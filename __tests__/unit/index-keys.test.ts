@@ -143,6 +143,7 @@ function indexOf(name: string, partition: readonly Kind[], sort: readonly Kind[]
     partition: partition.map((kind, i) => fieldOf(`p${i}`, kind)),
     sort: sort.map((kind, i) => fieldOf(`s${i}`, kind)),
     projection: 'all',
+    nonKeyAttributes: [],
     slot: 1,
     gsi: 'gsi1',
     partitionAttribute: '_gsi1pk',

@@ -72,7 +72,7 @@ describe('@Index declarations are checked on first use, naming the entity, the i
     ['a sort that is not a list', { partition: ['authorId'], sort: 'createdAt' }, /sort must be an array of field names/],
     ['a field twice in the partition', { partition: ['authorId', 'authorId'] }, /authorId appears twice in its key; each field may appear once/],
     ['a field in partition and sort', { partition: ['authorId'], sort: ['rank', 'authorId'] }, /authorId appears twice in its key/],
-    ['an unknown projection', { partition: ['authorId'], projection: 'ALL' }, /projection must be 'all' or 'keys', got "ALL"/],
+    ['an unknown projection', { partition: ['authorId'], projection: 'ALL' }, /projection must be 'all', 'keys' or a list of field names, got "ALL"/],
     ['slot 0', { partition: ['authorId'], slot: 0 }, /slot must be an integer from 1 to 19, got 0/],
     ['slot 20', { partition: ['authorId'], slot: 20 }, /slot must be an integer from 1 to 19, got 20/],
     ['slot 1.5', { partition: ['authorId'], slot: 1.5 }, /slot must be an integer from 1 to 19, got 1.5/],

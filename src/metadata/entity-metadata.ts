@@ -33,7 +33,7 @@ function buildEntityMetadata(target: Constructor): EntityMetadata {
       target.name,
     );
   }
-  const indexes = buildIndexes(target, shape);
+  const indexes = buildIndexes({ target, typeName: table.typeName, strIdProperty, shape });
   return Object.freeze({
     target,
     className: target.name,
@@ -117,7 +117,7 @@ function checkNotReserved(target: Constructor, property: string): void {
   if (RESERVED_ATTRIBUTES.has(property) || INDEX_KEY_ATTRIBUTE.test(property)) {
     throw new MetadataError(
       `${target.name}.${property} collides with the reserved attribute "${property}" ` +
-        `(${[...RESERVED_ATTRIBUTES].join(', ')} and index keys such as _gsi1pk are managed by dynamo-single-table). Rename the property.`,
+        `(${[...RESERVED_ATTRIBUTES].join(', ')} and index keys such as _gsi1pk or _gsi.<type>.<index>.pk are managed by dynamo-single-table). Rename the property.`,
       target.name,
     );
   }

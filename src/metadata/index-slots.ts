@@ -1,7 +1,7 @@
 import { MetadataError } from '../errors';
 import { getRegistry } from './registry';
 import type { IndexRecord } from './registry';
-import type { Constructor, IndexProjection } from './types';
+import type { Constructor, SharedProjection } from './types';
 
 /**
  * Which generic GSI holds each `@Index` of a class. GSIs are shared by every entity type (their key
@@ -10,7 +10,7 @@ import type { Constructor, IndexProjection } from './types';
  */
 
 /** The physical GSI family of a projection: its name prefix and DynamoDB's projection type. */
-export const INDEX_FAMILIES: Readonly<Record<IndexProjection, { prefix: string; projectionType: 'ALL' | 'KEYS_ONLY' }>> = {
+export const INDEX_FAMILIES: Readonly<Record<SharedProjection, { prefix: string; projectionType: 'ALL' | 'KEYS_ONLY' }>> = {
   all: { prefix: 'gsi', projectionType: 'ALL' },
   keys: { prefix: 'gsik', projectionType: 'KEYS_ONLY' },
 };
@@ -24,23 +24,38 @@ export interface GsiNames {
   readonly sortAttribute: string;
 }
 
-export function gsiNames(projection: IndexProjection, slot: number): GsiNames {
+export function gsiNames(projection: SharedProjection, slot: number): GsiNames {
   const name = INDEX_FAMILIES[projection].prefix + String(slot);
   return { gsi: name, partitionAttribute: `_${name}pk`, sortAttribute: `_${name}sk` };
 }
 
-/** `_gsi3pk`, `_gsik1sk`...: attribute names of index keys, which entity fields may not take. */
-export const INDEX_KEY_ATTRIBUTE = /^_gsik?[0-9]+(pk|sk)$/;
+/**
+ * The GSI of its own of an index with a field list (INCLUDE): `<type>.<index>`, keys
+ * `_gsi.<type>.<index>.pk`/`.sk`. Type and index names contain no `.`, so no two indexes share them,
+ * and no slot GSI (`gsi1`) or the type index can take them.
+ */
+export function ownGsiNames(typeName: string, indexName: string): GsiNames {
+  const name = `${typeName}.${indexName}`;
+  return { gsi: name, partitionAttribute: `_gsi.${name}.pk`, sortAttribute: `_gsi.${name}.sk` };
+}
+
+/**
+ * `_gsi3pk`, `_gsik1sk`, `_gsi.article.byTag.pk`...: attribute names of index keys, which entity
+ * fields may not take (and which a reindex removes when no declared index uses them).
+ */
+export const INDEX_KEY_ATTRIBUTE = /^_gsi(k?[0-9]+(pk|sk)|\..+\.(pk|sk))$/;
 
 export interface AssignedSlot {
   readonly record: IndexRecord;
-  readonly projection: IndexProjection;
+  /** `'include'`: a field list, which takes no slot (slot 0). */
+  readonly projection: SharedProjection | 'include';
   readonly slot: number;
 }
 
 /**
  * The `@Index` declarations of a class, top to bottom (decorators run bottom-up), each with its slot:
  * `options.slot` when pinned, else its 1-based position among the class's indexes of that projection.
+ * An index with a field list has a GSI of its own and takes no slot.
  */
 export function assignIndexSlots(target: Constructor): AssignedSlot[] {
   const records = getRegistry()
@@ -50,6 +65,7 @@ export function assignIndexSlots(target: Constructor): AssignedSlot[] {
   const taken = new Map<string, string>();
   return records.map((record) => {
     const projection = record.options?.projection ?? 'all';
+    if (typeof projection !== 'string') return { record, projection: 'include', slot: 0 };
     position[projection] = (position[projection] ?? 0) + 1;
     const slot = record.options?.slot ?? (position[projection] as number);
     const key = `${projection}:${slot}`;

@@ -3,7 +3,7 @@ import { ATTR, TYPE_INDEX_NAME } from './attributes';
 import { getEntityMetadata } from './entity-metadata';
 import { gsiNames, INDEX_FAMILIES } from './index-slots';
 import { getRegistry } from './registry';
-import type { IndexProjection } from './types';
+import type { IndexMetadata, SharedProjection } from './types';
 
 /**
  * The physical layout of the one table: its key attributes and its global secondary indexes. The
@@ -21,7 +21,9 @@ export interface IndexLayout {
   readonly partition: KeyAttribute;
   readonly sort?: KeyAttribute;
   /** What the index copies of each item. */
-  readonly projection: 'ALL' | 'KEYS_ONLY';
+  readonly projection: 'ALL' | 'KEYS_ONLY' | 'INCLUDE';
+  /** For INCLUDE: the attributes copied besides the keys. */
+  readonly nonKeyAttributes?: readonly string[];
 }
 
 export interface TableLayout {
@@ -47,9 +49,11 @@ export const TABLE_LAYOUT: TableLayout = {
 
 /** DynamoDB's limit of global secondary indexes per table. */
 const MAX_GSIS = 20;
+/** DynamoDB's limit of non-key attributes projected into a table's indexes, summed over the indexes. */
+export const MAX_PROJECTED_ATTRIBUTES = 100;
 
 /** The generic GSI of one slot: string keys, shared by every entity type whose `@Index` takes the slot. */
-export function gsiLayout(projection: IndexProjection, slot: number): IndexLayout {
+export function gsiLayout(projection: SharedProjection, slot: number): IndexLayout {
   const names = gsiNames(projection, slot);
   return {
     name: names.gsi,
@@ -59,30 +63,59 @@ export function gsiLayout(projection: IndexProjection, slot: number): IndexLayou
   };
 }
 
+/** The GSI of its own of an index with a field list: string keys, INCLUDE of the fields and what hydrates an entity. */
+export function includeGsiLayout(index: IndexMetadata): IndexLayout {
+  return {
+    name: index.gsi,
+    partition: { name: index.partitionAttribute, type: 'S' },
+    sort: { name: index.sortAttribute, type: 'S' },
+    projection: 'INCLUDE',
+    nonKeyAttributes: index.nonKeyAttributes,
+  };
+}
+
 /**
  * The layout the registered entities need: the base layout plus one GSI per slot any `@Index`
- * takes. Each class with indexes is validated here (a MetadataError names its mistake), so a table
- * is never created for declarations that would be refused on first use.
+ * takes and one per index with a field list. Each class with indexes is validated here (a
+ * MetadataError names its mistake), so a table is never created for declarations that would be
+ * refused on first use.
  */
 export function tableLayoutOfEntities(): TableLayout {
   const targets = new Set(getRegistry().indexes.map((record) => record.target));
-  const slots = new Map<string, IndexLayout>();
+  const gsis = new Map<string, IndexLayout>();
   for (const target of targets) {
-    for (const index of getEntityMetadata(target).indexes) slots.set(index.gsi, gsiLayout(index.projection, index.slot));
+    for (const index of getEntityMetadata(target).indexes) {
+      gsis.set(index.gsi, index.projection === 'include' ? includeGsiLayout(index) : gsiLayout(index.projection, index.slot));
+    }
   }
-  const indexes = [TYPE_INDEX, ...[...slots.values()].sort((a, b) => compareGsiNames(a.name, b.name))];
+  const indexes = [TYPE_INDEX, ...[...gsis.values()].sort((a, b) => compareGsiNames(a.name, b.name))];
   if (indexes.length > MAX_GSIS) {
     throw new MetadataError(
       `The entities need ${indexes.length} global secondary indexes (${indexes.map((i) => i.name).join(', ')}); ` +
-        `DynamoDB allows ${MAX_GSIS} per table. Share slots: indexes of different entity types may take the same slot.`,
+        `DynamoDB allows ${MAX_GSIS} per table. Share slots: indexes of different entity types may take the same slot ` +
+        "(an index with a field-list projection has a GSI of its own; 'all' or 'keys' share).",
     );
   }
+  checkProjectedAttributes(indexes);
   return { ...TABLE_LAYOUT, indexes };
 }
 
-/** gsi1, gsi2, ..., gsi10, then gsik1...: by family, then by slot number. */
+function checkProjectedAttributes(indexes: readonly IndexLayout[]): void {
+  const including = indexes.filter((index) => index.nonKeyAttributes !== undefined);
+  const total = including.reduce((sum, index) => sum + (index.nonKeyAttributes?.length ?? 0), 0);
+  if (total > MAX_PROJECTED_ATTRIBUTES) {
+    const counts = including.map((index) => `${index.name}: ${index.nonKeyAttributes?.length ?? 0}`).join(', ');
+    throw new MetadataError(
+      `The field-list projections of the entities' indexes copy ${total} non-key attributes (${counts}; each counts the fields ` +
+        `listed plus uid, version and the str id); DynamoDB allows ${MAX_PROJECTED_ATTRIBUTES} over all the indexes of a table. ` +
+        "List fewer fields, or use projection: 'all'.",
+    );
+  }
+}
+
+/** gsi1, gsi2, ..., gsi10, then gsik1..., then the GSIs of field-list indexes (`article.byTag`) by name. */
 function compareGsiNames(a: string, b: string): number {
-  const [, familyA = '', slotA = '0'] = /^([a-z]+)([0-9]+)$/.exec(a) ?? [];
-  const [, familyB = '', slotB = '0'] = /^([a-z]+)([0-9]+)$/.exec(b) ?? [];
+  const [, familyA = '~' + a, slotA = '0'] = /^([a-z]+)([0-9]+)$/.exec(a) ?? [];
+  const [, familyB = '~' + b, slotB = '0'] = /^([a-z]+)([0-9]+)$/.exec(b) ?? [];
   return familyA === familyB ? Number(slotA) - Number(slotB) : familyA < familyB ? -1 : 1;
 }

@@ -22,10 +22,15 @@ export interface FieldOptions {
 export interface TableOptions {}
 
 /**
- * What a secondary index copies of each item: `'all'` (queries return whole entities) or `'keys'`
- * (the index holds keys only: cheap counts and existence checks; a query reads the entities by key).
+ * What a secondary index copies of each item: `'all'` (queries return whole entities), `'keys'` (the
+ * index holds keys only: cheap counts and existence checks; a query reads the entities by key), or a
+ * list of field names (DynamoDB's INCLUDE projection: a query with `select` among them is answered
+ * by the index alone; the index has a GSI of its own).
  */
-export type IndexProjection = 'all' | 'keys';
+export type IndexProjection = 'all' | 'keys' | readonly string[];
+
+/** The projections whose GSIs are generic and shared by every entity type (slots). */
+export type SharedProjection = 'all' | 'keys';
 
 export interface IndexOptions {
   /** Fields whose values are equal for every entity a query returns (`where` gives each). */
@@ -38,6 +43,7 @@ export interface IndexOptions {
    * Which generic GSI of the table holds this index (1-based, per projection). Defaults to the
    * index's position among the class's indexes of the same projection, top to bottom. Pin it when
    * reordering or removing indexes, so an index never moves away from the data already written.
+   * Not with a field list, whose index has a GSI of its own.
    */
   slot?: number;
 }
@@ -53,9 +59,16 @@ export interface IndexMetadata {
   readonly name: string;
   readonly partition: readonly IndexKeyField[];
   readonly sort: readonly IndexKeyField[];
-  readonly projection: IndexProjection;
+  /** `'include'`: `projection` was a field list, and the index has a GSI of its own. */
+  readonly projection: SharedProjection | 'include';
+  /**
+   * For `'include'`: the attributes the GSI copies besides the keys (the fields listed, then the uid,
+   * the version and the str id, which hydrate an entity). Empty for the other projections.
+   */
+  readonly nonKeyAttributes: readonly string[];
+  /** The slot of a shared GSI; 0 for an `'include'` index. */
   readonly slot: number;
-  /** The GSI's name and its key attributes, e.g. `gsi1`, `_gsi1pk`, `_gsi1sk`. */
+  /** The GSI's name and its key attributes, e.g. `gsi1`, `_gsi1pk`, `_gsi1sk`, or `article.byTag`, `_gsi.article.byTag.pk`... */
   readonly gsi: string;
   readonly partitionAttribute: string;
   readonly sortAttribute: string;

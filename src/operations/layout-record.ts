@@ -21,13 +21,18 @@ const INDEX_PREFIX = 'index:';
 /** What the record holds of one index: its GSI and a text of its key definition. */
 export interface RecordedIndex {
   readonly gsi: string;
-  /** Key fields with their kinds, and the projection: `partition [author:string]; sort [at:date]; projection all`. */
+  /**
+   * Key fields with their kinds, and the projection: `partition [author:string]; sort [at:date]; projection all`
+   * (`projection include [slug, title, uid, version]` for a field list, sorted).
+   */
   readonly key: string;
 }
 
 export function recordedIndexOf(index: IndexMetadata): RecordedIndex {
   const fields = (list: readonly IndexKeyField[]) => `[${list.map((f) => `${f.property}:${f.type.kind}`).join(', ')}]`;
-  return { gsi: index.gsi, key: `partition ${fields(index.partition)}; sort ${fields(index.sort)}; projection ${index.projection}` };
+  // A field list is recorded sorted: listing the same fields in another order is the same GSI.
+  const projection = index.projection === 'include' ? `include [${[...index.nonKeyAttributes].sort().join(', ')}]` : index.projection;
+  return { gsi: index.gsi, key: `partition ${fields(index.partition)}; sort ${fields(index.sort)}; projection ${projection}` };
 }
 
 /** Reads every entity type's record: one strongly consistent query of the `_layout` partition. */

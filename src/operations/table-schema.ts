@@ -1,4 +1,12 @@
-import type { AttributeDefinition, CreateTableCommandInput, KeySchemaElement, TableDescription, UpdateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import type {
+  AttributeDefinition,
+  CreateTableCommandInput,
+  GlobalSecondaryIndexDescription,
+  KeySchemaElement,
+  Projection,
+  TableDescription,
+  UpdateTableCommandInput,
+} from '@aws-sdk/client-dynamodb';
 import { TABLE_LAYOUT } from '../metadata/table-layout';
 import type { IndexLayout, KeyAttribute, TableLayout } from '../metadata/table-layout';
 
@@ -30,7 +38,7 @@ export function createTableInput(tableName: string, provisioning: TableProvision
     GlobalSecondaryIndexes: layout.indexes.map((index) => ({
       IndexName: index.name,
       KeySchema: keySchema(index.partition, index.sort),
-      Projection: { ProjectionType: index.projection },
+      Projection: projectionOf(index),
       ...throughput,
     })),
     ...throughput,
@@ -42,6 +50,13 @@ function attributeDefinitions(layout: TableLayout): AttributeDefinition[] {
   const keys = [layout.partition, layout.sort, ...layout.indexes.flatMap((index) => (index.sort ? [index.partition, index.sort] : [index.partition]))];
   const byName = new Map(keys.map((key) => [key.name, key.type]));
   return [...byName].map(([AttributeName, AttributeType]) => ({ AttributeName, AttributeType }));
+}
+
+/** What an index copies: `ALL`, `KEYS_ONLY`, or `INCLUDE` with its non-key attributes. */
+function projectionOf(index: IndexLayout): Projection {
+  return index.projection === 'INCLUDE'
+    ? { ProjectionType: 'INCLUDE', NonKeyAttributes: [...(index.nonKeyAttributes ?? [])] }
+    : { ProjectionType: index.projection };
 }
 
 function keySchema(partition: KeyAttribute, sort: KeyAttribute | undefined): KeySchemaElement[] {
@@ -77,11 +92,24 @@ export function tableConflicts(table: TableDescription, layout: TableLayout): st
     const expectedIndexKey = keyText(expected.partition, expected.sort);
     const actualIndexKey = actualKeyText(index.KeySchema);
     if (actualIndexKey !== expectedIndexKey) problems.push(`index ${expected.name} key is ${actualIndexKey}, expected ${expectedIndexKey}`);
-    if (index.Projection?.ProjectionType !== expected.projection) {
-      problems.push(`index ${expected.name} projects ${index.Projection?.ProjectionType ?? 'nothing'}, expected ${expected.projection}`);
-    }
+    const projection = projectionProblem(index, expected);
+    if (projection) problems.push(projection);
   }
   return problems;
+}
+
+/** Another projection type, or another set of non-key attributes (their order does not matter). */
+function projectionProblem(index: GlobalSecondaryIndexDescription, expected: IndexLayout): string | undefined {
+  const actualType = index.Projection?.ProjectionType;
+  if (actualType !== expected.projection) return `index ${expected.name} projects ${actualType ?? 'nothing'}, expected ${expected.projection}`;
+  if (expected.projection !== 'INCLUDE') return undefined;
+  const actual = [...(index.Projection?.NonKeyAttributes ?? [])].sort();
+  const wanted = [...(expected.nonKeyAttributes ?? [])].sort();
+  if (actual.join('\n') === wanted.join('\n')) return undefined;
+  return (
+    `index ${expected.name} projects [${actual.join(', ')}], expected [${wanted.join(', ')}]; a GSI's projection cannot change: ` +
+    'a changed projection is a new index (give the @Index a new name, then run em.reindex() on its entity)'
+  );
 }
 
 /** The layout's indexes the table lacks, in layout order. */
@@ -116,7 +144,7 @@ export function addIndexInput(table: TableDescription, index: IndexLayout, capac
     TableName: table.TableName,
     AttributeDefinitions: [...definitions].map(([AttributeName, AttributeType]) => ({ AttributeName, AttributeType }) as AttributeDefinition),
     GlobalSecondaryIndexUpdates: [
-      { Create: { IndexName: index.name, KeySchema: keySchema(index.partition, index.sort), Projection: { ProjectionType: index.projection }, ...throughput } },
+      { Create: { IndexName: index.name, KeySchema: keySchema(index.partition, index.sort), Projection: projectionOf(index), ...throughput } },
     ],
   };
 }

@@ -76,7 +76,7 @@ export class EntityLister<T extends object> {
     const position = cursor === undefined ? undefined : decodeCursor(cursor, this.metadata, plan.cursorKind);
     const startKey = position && plan.startKeyOf(position);
     if (plan.empty) return EntityIterable.over<T, never>(EMPTY_SOURCE, () => undefined as never, undefined, limit);
-    if (plan.index?.projection === 'keys') return this.keysOnlyQuery(plan, plan.index, descending, startKey, limit);
+    if (plan.index && plan.readsByKey) return this.keysOnlyQuery(plan, plan.index, descending, startKey, limit);
     const source: PageSource = {
       fetch: async (from, pageLimit) => {
         const request = { startKey: from, limit: pageLimit, descending };
@@ -94,8 +94,9 @@ export class EntityLister<T extends object> {
   }
 
   /**
-   * A keys-only index holds keys: each page's entities are then read by key (BatchGetItem), kept in
-   * index order; one deleted between the two reads is skipped.
+   * A keys-only index holds keys (and a field-list index queried without select, only some fields):
+   * each page's entities are then read by key (BatchGetItem), kept in index order; one deleted
+   * between the two reads is skipped.
    */
   private keysOnlyQuery(plan: ReadPlan, index: IndexMetadata, descending: boolean, startKey: ItemKey | undefined, limit: number | undefined) {
     const query = plan.query as NonNullable<ReadPlan['query']>;
@@ -112,6 +113,7 @@ export class EntityLister<T extends object> {
         return { items, lastKey: output.LastEvaluatedKey };
       },
       cursorAfter: (record) => this.cursorAfter(plan, record.indexItem),
+      filtered: plan.filtered,
     };
     return EntityIterable.over(source, (record: KeyedEntity<T>) => record.entity, startKey, limit);
   }

@@ -2,6 +2,7 @@ import { InvalidArgumentError } from '../../errors';
 import { primaryKeyOf } from '../../keys';
 import type { CursorPosition, ItemKey } from '../../keys';
 import type { CursorKind } from '../../keys/cursor';
+import type { AttributeCondition } from '../../expressions';
 import { matchesSortKeyCondition } from '../../keys/index-key-range';
 import type { CompiledShape } from '../../marshalling/codec';
 import { ATTR } from '../../metadata/attributes';
@@ -25,6 +26,11 @@ export interface ReadPlan {
   readonly cursorKind: CursorKind;
   readonly filtered: boolean;
   readonly partial: boolean;
+  /**
+   * The Query returns keys only and each page's entities are then read by key: a keys-only index,
+   * or a field-list index queried without `select` (its items hold some fields only).
+   */
+  readonly readsByKey: boolean;
   /** The ExclusiveStartKey after a cursor's position, or an InvalidArgumentError if the cursor is another read's. */
   startKeyOf(position: CursorPosition): ItemKey;
 }
@@ -72,16 +78,7 @@ function planIndexQuery(meta: EntityMetadata, plan: CompiledShape, options: Read
   }
   const key = indexKeyCondition(meta, plan, index, options.where);
   const filter = filterConditions(meta, plan, options.filter);
-  const keysOnly = index.projection === 'keys';
-  if (keysOnly && filter.length > 0) {
-    throw new InvalidArgumentError(
-      `${meta.className} index ${index.name} holds keys only (projection: 'keys'), so it cannot filter on fields; ` +
-        "narrow the query with where, or use an index with projection 'all'.",
-      meta.className,
-    );
-  }
-  // A keys-only query reads whole entities by key: a projection would not apply to them.
-  const projection = keysOnly ? undefined : projectionOf(meta, plan, options.select, [index.partitionAttribute, index.sortAttribute]);
+  const { readsByKey, selected, projection } = indexReadOf(meta, plan, index, filter, options.select);
   const sort = key.sort?.kind === 'empty' ? undefined : key.sort;
   return {
     query: {
@@ -95,13 +92,54 @@ function planIndexQuery(meta: EntityMetadata, plan: CompiledShape, options: Read
     index,
     cursorKind: 'indexQuery',
     filtered: filter.length > 0,
-    partial: projection !== undefined,
+    partial: selected !== undefined,
+    readsByKey,
     startKeyOf: (position) => {
       const { partition, sort: sortKey = '' } = position;
       if (position.index !== index.name || partition !== key.partition || !matchesSortKeyCondition(sortKey, key.sort)) throw otherRead(meta);
       return { ...primaryKeyOf(meta, position.strId), [index.partitionAttribute]: { S: partition }, [index.sortAttribute]: { S: sortKey } };
     },
   };
+}
+
+/**
+ * What an index query returns: the fields selected (partial entities) or, for a keys-only index and a
+ * field-list index without select, the keys of entities then read by key. Refuses what the index
+ * cannot answer: a filter on a keys-only index, a field a field-list index does not copy.
+ */
+function indexReadOf(meta: EntityMetadata, plan: CompiledShape, index: IndexMetadata, filter: readonly AttributeCondition[], select: unknown) {
+  const keysOnly = index.projection === 'keys';
+  if (keysOnly && filter.length > 0) {
+    throw new InvalidArgumentError(
+      `${meta.className} index ${index.name} holds keys only (projection: 'keys'), so it cannot filter on fields; ` +
+        "narrow the query with where, or use an index with projection 'all'.",
+      meta.className,
+    );
+  }
+  const indexKeys = [index.partitionAttribute, index.sortAttribute];
+  // Keys-only reads get whole entities by key: a field projection would not apply to them.
+  const readsByKey = keysOnly || (index.projection === 'include' && select === undefined);
+  const selected = readsByKey ? undefined : projectionOf(meta, plan, select, indexKeys);
+  if (index.projection === 'include') {
+    checkProjected(meta, index, 'filter', filter.map((condition) => condition.attribute));
+    checkProjected(meta, index, 'select', (select as readonly string[] | undefined) ?? []);
+  }
+  // A field-list index holds more than the keys: read only what finds the entities and resumes after them.
+  const projection = readsByKey && !keysOnly ? [ATTR.pk, ATTR.sk, ...indexKeys] : selected;
+  return { readsByKey, selected, projection };
+}
+
+/** A field-list index answers only from the fields it copies: another field is refused before any request. */
+function checkProjected(meta: EntityMetadata, index: IndexMetadata, option: 'filter' | 'select', properties: readonly string[]): void {
+  const projected = new Set([...index.nonKeyAttributes, ATTR.pk, ATTR.sk, index.partitionAttribute, index.sortAttribute]);
+  const missing = [...new Set(properties)].filter((property) => !projected.has(property));
+  if (missing.length === 0) return;
+  throw new InvalidArgumentError(
+    `${meta.className} index ${index.name} copies only ${index.nonKeyAttributes.join(', ')} (its projection), so ${option} cannot use ` +
+      `${missing.join(', ')}; ${option === 'select' ? 'select projected fields, or omit select to read whole entities' : 'filter on projected fields'}, ` +
+      "or add the field to the index's projection (a new index name, then em.reindex()).",
+    meta.className,
+  );
 }
 
 function planTypeListing(meta: EntityMetadata, plan: CompiledShape, options: ReadOptions): ReadPlan {
@@ -128,6 +166,7 @@ function planTypeListing(meta: EntityMetadata, plan: CompiledShape, options: Rea
     cursorKind: 'typeIndex',
     filtered: filter.length > 0,
     partial: projection !== undefined,
+    readsByKey: false,
     startKeyOf: (position) => {
       const uid = position.uid as string;
       if (!created.contains(uid)) throw otherRead(meta);
