@@ -27,18 +27,40 @@ export type SortKeyExpression =
 
 export interface BuiltExpression {
   readonly expression: string;
-  readonly attributes: ExpressionAttributes;
+  readonly attributes: PlaceholderValues;
 }
 
-/** `#k0 = :k0`, then ` AND ` the sort key's condition if any. */
+/** The placeholders of one expression: what `mergeAttributes` puts into the request. */
+export interface PlaceholderValues {
+  readonly names: Record<string, string>;
+  readonly values: Record<string, AttributeValue>;
+}
+
+/** The sort-key part of a key condition, by operator: fixed text, built once. */
+const SORT_KEY_TEXT: Readonly<Record<SortKeyExpression['op'], string>> = {
+  eq: ' AND #k1 = :k1',
+  lt: ' AND #k1 < :k1',
+  lte: ' AND #k1 <= :k1',
+  gt: ' AND #k1 > :k1',
+  gte: ' AND #k1 >= :k1',
+  beginsWith: ' AND begins_with(#k1, :k1)',
+  between: ' AND #k1 BETWEEN :k1 AND :k2',
+};
+
+/**
+ * `#k0 = :k0`, then ` AND ` the sort key's condition if any. The placeholders are always the same
+ * (`#k0` the partition, `#k1` the sort key), so the text comes from a table: this runs on every page
+ * of every query.
+ */
 export function buildKeyConditionExpression(
   partition: { readonly attribute: string; readonly value: AttributeValue },
   sort?: SortKeyExpression,
 ): BuiltExpression {
-  const attributes = new ExpressionAttributes('k');
-  const parts = [conditionText(attributes, { attribute: partition.attribute, op: 'eq', value: partition.value })];
-  if (sort) parts.push(conditionText(attributes, sort));
-  return { expression: parts.join(' AND '), attributes };
+  if (!sort) return { expression: '#k0 = :k0', attributes: { names: { '#k0': partition.attribute }, values: { ':k0': partition.value } } };
+  const names = { '#k0': partition.attribute, '#k1': sort.attribute };
+  const values: Record<string, AttributeValue> =
+    sort.op === 'between' ? { ':k0': partition.value, ':k1': sort.low, ':k2': sort.high } : { ':k0': partition.value, ':k1': sort.value };
+  return { expression: '#k0 = :k0' + SORT_KEY_TEXT[sort.op], attributes: { names, values } };
 }
 
 /** The conditions ANDed, in the order given; an empty list gives an empty expression. */

@@ -30,6 +30,8 @@ export function writeIdOf(item: Item): string | undefined {
 export type WriteHistory = string | readonly string[] | undefined;
 
 export function writeHistoryOf(item: Item): WriteHistory {
+  // Most items were only ever put (created, saved, batch-written): one id and no older slots.
+  if (item[WRITE_HISTORY[1] as string] === undefined && item[ATTR.writeId]?.S) return item[ATTR.writeId]?.S;
   let count = 0;
   for (const attribute of WRITE_HISTORY) if (item[attribute]?.S) count += 1;
   if (count <= 1) return firstWriteId(item);

@@ -38,20 +38,23 @@ export function sortKeyExpression(attribute: string, condition: Exclude<SortKeyC
 /** A page of the query: `Limit`, `ExclusiveStartKey` and the projection as given. */
 export function keyQueryInput(tableName: string, query: KeyQuery): QueryCommandInput {
   const key = buildKeyConditionExpression({ attribute: query.partition.attribute, value: { S: query.partition.value } }, query.sort);
-  const filter = query.filter && query.filter.length > 0 ? buildFilterExpression(query.filter) : undefined;
-  const projection = query.projection ? buildProjectionExpression(query.projection) : undefined;
-  const parts = [key.attributes, ...(filter ? [filter.attributes] : []), ...(projection ? [projection.attributes] : [])];
-  return {
-    TableName: tableName,
-    IndexName: query.indexName,
-    KeyConditionExpression: key.expression,
-    ...(filter ? { FilterExpression: filter.expression } : {}),
-    ...(projection ? { ProjectionExpression: projection.expression } : {}),
-    ...mergeAttributes(...parts),
-    ...(query.descending ? { ScanIndexForward: false } : {}),
-    ...(query.limit !== undefined ? { Limit: query.limit } : {}),
-    ...(query.startKey ? { ExclusiveStartKey: query.startKey } : {}),
-  };
+  const input: QueryCommandInput = { TableName: tableName, IndexName: query.indexName, KeyConditionExpression: key.expression };
+  const parts = [key.attributes];
+  if (query.filter && query.filter.length > 0) {
+    const filter = buildFilterExpression(query.filter);
+    input.FilterExpression = filter.expression;
+    parts.push(filter.attributes);
+  }
+  if (query.projection) {
+    const projection = buildProjectionExpression(query.projection);
+    input.ProjectionExpression = projection.expression;
+    parts.push(projection.attributes);
+  }
+  Object.assign(input, mergeAttributes(...parts));
+  if (query.descending) input.ScanIndexForward = false;
+  if (query.limit !== undefined) input.Limit = query.limit;
+  if (query.startKey) input.ExclusiveStartKey = query.startKey;
+  return input;
 }
 
 /** Counting: the same key condition and filter with `Select: COUNT`, page after page from `startKey`. */
