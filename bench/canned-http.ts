@@ -20,6 +20,18 @@ export function bodyText(request: HttpRequest): string {
   return '';
 }
 
+/**
+ * A request as the request counts show it: its operation, then the index, `COUNT` and the Limit it
+ * asked for, if any, and whether it reads consistently (`Query[gsi1 Limit=26]`, `GetItem[consistent]`).
+ */
+export function describeRequest(operation: string, request: HttpRequest): string {
+  const text = bodyText(request);
+  const body = (text ? JSON.parse(text) : {}) as { IndexName?: string; ConsistentRead?: boolean; Select?: string; Limit?: number };
+  const details = [body.IndexName, body.ConsistentRead ? 'consistent' : undefined, body.Select === 'COUNT' ? 'COUNT' : undefined, body.Limit === undefined ? undefined : `Limit=${body.Limit}`];
+  const shown = details.filter((detail): detail is string => detail !== undefined);
+  return shown.length > 0 ? `${operation}[${shown.join(' ')}]` : operation;
+}
+
 const JSON_HEADERS = 'application/x-amz-json-1.0';
 const ERROR_PREFIX = 'com.amazonaws.dynamodb.v20120810#';
 

@@ -68,3 +68,19 @@ export function articleData(index: number): ArticleData {
     words: 800 + index * 13,
   };
 }
+
+/** The entity of the keys-only index in the request counts: a player of a league, ranked by points. */
+export interface PlayerData {
+  name: string;
+  league: string;
+  points: number;
+  games: number;
+}
+
+export const PLAYER_TYPE = 'player';
+/** The league every player belongs to, so one index query pages through them all. */
+export const LEAGUE = 'league1';
+
+export function playerData(index: number): PlayerData {
+  return { name: `player${String(index).padStart(5, '0')}`, league: LEAGUE, points: index * 10, games: index };
+}

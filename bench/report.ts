@@ -31,7 +31,17 @@ export interface Results {
 
 const row = (cells: ReadonlyArray<string | number>): string => `| ${cells.join(' | ')} |`;
 const header = (cells: readonly string[], align: readonly string[]): string[] => [row(cells), row(align)];
-const sequence = (sent: string[] | null): string => (sent === null ? 'n/a' : `${sent.length} (${sent.join(', ') || 'none'})`);
+/** `Query, 10 × UpdateItem`: runs of equal requests counted, so that a reindex's requests stay readable. */
+function grouped(sent: readonly string[]): string {
+  const runs: Array<{ request: string; times: number }> = [];
+  for (const request of sent) {
+    const last = runs[runs.length - 1];
+    if (last?.request === request) last.times += 1;
+    else runs.push({ request, times: 1 });
+  }
+  return runs.map(({ request, times }) => (times > 1 ? `${times} × ${request}` : request)).join(', ');
+}
+const sequence = (sent: string[] | null): string => (sent === null ? 'n/a' : `${sent.length} (${grouped(sent) || 'none'})`);
 
 function overheadTables(results: Results): string[] {
   const names = results.libraries.map((library) => library.name);
@@ -91,7 +101,7 @@ function memoryTable(results: Results): string[] {
 
 function requestsTable(results: Results): string[] {
   return [
-    'Requests sent by one call of dynamo-single-table, counted in the HTTP handler: against canned answers that behave like DynamoDB, and against dynalite (which ignores ReturnValuesOnConditionCheckFailure).',
+    'Requests sent by one call of dynamo-single-table, counted in the HTTP handler: against canned answers that behave like DynamoDB, and against dynalite (which ignores ReturnValuesOnConditionCheckFailure). `Query[gsi1 Limit=26]` is a Query of gsi1 with Limit 26; `COUNT` is Select COUNT, `consistent` ConsistentRead; `10 × UpdateItem` is 10 UpdateItem requests in a row. `Article` has one index, byAuthor (authorId, then createdAt; gsi1); `Player` one keys-only index, byLeague (league, then points; gsik1). Capacity is not computed here: only requests are counted.',
     '',
     ...header(['API call', 'DynamoDB behaviour (canned)', 'dynalite'], ['---', '---', '---']),
     ...results.requests.map((r) => row([r.call, sequence(r.dynamodb), sequence(r.dynalite)])),

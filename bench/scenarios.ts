@@ -23,7 +23,8 @@ export async function captureSamples(handler: CannedHttpHandler, contender: Cont
   return { subject: items[0] as Item, items, articles };
 }
 
-async function capturePuts(handler: CannedHttpHandler, name: string, count: number, create: (i: number) => Promise<unknown>): Promise<Item[]> {
+/** Runs `create` `count` times against the canned handler and returns the items of its PutItem requests. */
+export async function capturePuts(handler: CannedHttpHandler, name: string, count: number, create: (i: number) => Promise<unknown>): Promise<Item[]> {
   const items: Item[] = [];
   handler.responder = (operation, request) => {
     if (operation !== 'PutItem') throw new Error(`${name}: create sent ${operation}, expected PutItem`);

@@ -3,7 +3,7 @@ import { IsEmail, IsInt, Min } from 'class-validator';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BaseEntity, EntityManager, Field, Index, StrId, Table } from '../../src';
 import type { Repository } from '../../src';
-import { ARTICLE_COUNT, ARTICLE_TYPE, AUTHOR, changeOf, SUBJECT, USER_TYPE } from '../fixture';
+import { ARTICLE_COUNT, ARTICLE_TYPE, AUTHOR, changeOf, PLAYER_TYPE, SUBJECT, USER_TYPE } from '../fixture';
 import type { ArticleData, UserData } from '../fixture';
 import { libraryVersion } from '../paths';
 import type { Contender } from './types';
@@ -39,6 +39,19 @@ export class Article extends BaseEntity {
   @Field() createdAt!: Date;
   @Field() title!: string;
   @Field() words!: number;
+}
+
+/**
+ * Only in the request counts: a keys-only index with a numeric sort field (GSI gsik1), whose
+ * queries read entities by key and whose `points` increments must read the stored value first.
+ */
+@Table(PLAYER_TYPE)
+@Index('byLeague', { partition: ['league'], sort: ['points'], projection: 'keys' })
+export class Player extends BaseEntity {
+  @StrId() name!: string;
+  @Field() league!: string;
+  @Field() points!: number;
+  @Field() games!: number;
 }
 
 export const OURS_TABLE = 'bench';
