@@ -147,6 +147,15 @@ describe('GSI slots', () => {
     );
   });
 
+  it('refuses a 20th index of one projection when the class is first used, not only when the table is laid out', () => {
+    const twenty = Array.from({ length: 20 }, (_, i): [string, IndexOptions] => [`by${i}`, { partition: ['rank'] }]);
+    expect(refusal(twenty).message).toBe(
+      "Article has more than 19 @Index declarations with projection 'all' (@Index('by19') would take gsi20); " +
+        'DynamoDB allows 20 GSIs per table. Remove some, or use another projection.',
+    );
+    expect(() => getEntityMetadata(entityWith('nineteen', twenty.slice(0, 19)))).not.toThrow();
+  });
+
   it('one slot in each family is no clash', () => {
     const target = entityWith('article', [['a', { partition: ['rank'], slot: 3 }], ['b', { partition: ['big'], projection: 'keys', slot: 3 }]]);
     expect(slotsOf(target).map(([, gsi]) => gsi)).toEqual(['gsi3', 'gsik3']);
@@ -224,6 +233,6 @@ describe('tableLayoutOfEntities', () => {
 
   it('refuses a 20th index of one family in one class', () => {
     entityWith('article', many(20));
-    expect(() => tableLayoutOfEntities()).toThrow(/^The entities need 21 global secondary indexes \(.*gsi19, gsi20\)/);
+    expect(() => tableLayoutOfEntities()).toThrow(/^Article has more than 19 @Index declarations with projection 'all'/);
   });
 });

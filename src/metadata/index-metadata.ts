@@ -106,7 +106,7 @@ function keyField(target: Constructor, shape: ClassShape, record: IndexRecord, p
   }
   if (!KEY_KINDS.has(field.type.kind)) {
     throw new MetadataError(
-      `${where}: ${property} is a ${field.type.kind} field; index keys are made of string, number, bigint, Date and boolean fields.`,
+      `${where}: ${property} is ${/^[aeiou]/.test(field.type.kind) ? 'an' : 'a'} ${field.type.kind} field; index keys are made of string, number, bigint, Date and boolean fields.`,
       target.name,
     );
   }

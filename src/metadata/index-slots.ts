@@ -67,7 +67,15 @@ export function assignIndexSlots(target: Constructor): AssignedSlot[] {
     const projection = record.options?.projection ?? 'all';
     if (typeof projection !== 'string') return { record, projection: 'include', slot: 0 };
     position[projection] = (position[projection] ?? 0) + 1;
+    // A pinned index still counts as a position, so pinning one never moves the indexes after it.
     const slot = record.options?.slot ?? (position[projection] as number);
+    if (slot > MAX_INDEX_SLOTS) {
+      throw new MetadataError(
+        `${target.name} has more than ${MAX_INDEX_SLOTS} @Index declarations with projection '${projection}' (@Index('${record.name}') ` +
+          `would take ${gsiNames(projection, slot).gsi}); DynamoDB allows 20 GSIs per table. Remove some, or use another projection.`,
+        target.name,
+      );
+    }
     const key = `${projection}:${slot}`;
     const other = taken.get(key);
     if (other !== undefined) {
