@@ -98,10 +98,32 @@ export class EntityIterable<T> implements AsyncIterable<T> {
     }
   }
 
+  /**
+   * Every entity (up to `limit`), with the same paging and `cursor` as iterating. A loop of its own
+   * rather than `for await` over the generator: that costs a promise per entity, a measurable share
+   * of a 25-item page.
+   */
   async toArray(): Promise<T[]> {
-    const items: T[] = [];
-    for await (const entity of this) items.push(entity);
-    return items;
+    this.lastYielded = undefined;
+    this.exhausted = false;
+    const entities: T[] = [];
+    let remaining = this.limit ?? Infinity;
+    let startKey = this.startKey;
+    for (;;) {
+      const page = await this.source.fetch(startKey, remaining === Infinity ? undefined : remaining + 1);
+      for (const item of page.items) {
+        if (remaining === 0) return entities; // the extra item proves there is more: keep the cursor
+        entities.push(this.decode(item));
+        this.lastYielded = item;
+        remaining -= 1;
+      }
+      if (!page.lastKey) {
+        this.exhausted = true;
+        return entities;
+      }
+      if (remaining === 0) return entities;
+      startKey = page.lastKey;
+    }
   }
 
   /** One page for an API handler: the items and the cursor of the next page. */

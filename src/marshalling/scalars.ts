@@ -52,9 +52,58 @@ export function dateAttribute(value: Date, format: DateFormat, path: string, sin
 }
 
 export function dateFromAttribute(attribute: AttributeValue, format: DateFormat): Date {
-  if (attribute.S !== undefined) return new Date(attribute.S);
+  if (attribute.S !== undefined) return parseStoredIso(attribute.S);
   const number = Number(attribute.N);
   return new Date(format === 'epochSeconds' ? number * 1000 : number);
+}
+
+/** Where `toISOString()` puts digits in `YYYY-MM-DDTHH:mm:ss.sssZ`; the other characters are `-T:.Z`. */
+const ISO_DIGITS = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18, 20, 21, 22];
+
+function hasStoredIsoShape(text: string): boolean {
+  if (text.length !== 24) return false;
+  const c = (at: number) => text.charCodeAt(at);
+  // - - T : : . Z
+  if (c(4) !== 45 || c(7) !== 45 || c(10) !== 84 || c(13) !== 58 || c(16) !== 58 || c(19) !== 46 || c(23) !== 90) return false;
+  for (let i = 0; i < ISO_DIGITS.length; i += 1) {
+    const code = text.charCodeAt(ISO_DIGITS[i] as number);
+    if (code < 48 || code > 57) return false;
+  }
+  return true;
+}
+
+/** The two-digit number at `at` (digits checked by hasStoredIsoShape). */
+function twoDigits(text: string, at: number): number {
+  return (text.charCodeAt(at) - 48) * 10 + text.charCodeAt(at + 1) - 48;
+}
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+function daysInMonth(year: number, month: number): number {
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  return month === 2 && leap ? 29 : (DAYS_IN_MONTH[month - 1] as number);
+}
+
+/**
+ * A stored ISO date. The library writes them with `toISOString()`, which for years 100 to 9999 is
+ * always `YYYY-MM-DDTHH:mm:ss.sssZ`: read by position, about twice as fast as `new Date(text)`,
+ * which showed in profiles of every page of a listing. Anything else (another writer's text, years
+ * outside that range, an impossible day or time) goes to `new Date(text)`, so the result is the same.
+ */
+export function parseStoredIso(text: string): Date {
+  if (!hasStoredIsoShape(text)) return new Date(text);
+  const year = twoDigits(text, 0) * 100 + twoDigits(text, 2);
+  const month = twoDigits(text, 5);
+  const day = twoDigits(text, 8);
+  const hours = twoDigits(text, 11);
+  const minutes = twoDigits(text, 14);
+  const seconds = twoDigits(text, 17);
+  // Date.UTC maps years below 100 to 19xx and rolls over out-of-range parts: the parser decides those.
+  if (year < 100 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || hours > 23 || minutes > 59 || seconds > 59) {
+    return new Date(text);
+  }
+  const milliseconds = twoDigits(text, 20) * 10 + text.charCodeAt(22) - 48;
+  return new Date(Date.UTC(year, month - 1, day, hours, minutes, seconds, milliseconds));
 }
 
 /** Accepts what a JSON body carries for a Date field: a Date, an ISO string or epoch milliseconds. */
