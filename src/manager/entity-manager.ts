@@ -5,6 +5,7 @@ import type { CapacityReporting } from '../client/executor';
 import type { Logger } from '../client/logger';
 import { resolveBatchRetry } from '../client/retry';
 import type { BatchRetryOptions, ResolvedBatchRetry } from '../client/retry';
+import { getEntityMetadata } from '../metadata/entity-metadata';
 import type { Constructor } from '../metadata/types';
 import { Repository } from './repository';
 import type { RepositoryContext } from './context';
@@ -29,6 +30,12 @@ export interface EntityManagerOptions {
   returnConsumedCapacity?: CapacityReporting;
   /** Retries of unprocessed items and failed requests in getMany/saveMany/deleteMany (backoff with full jitter). */
   batchRetry?: BatchRetryOptions;
+  /**
+   * The entity classes stored in this table. `ensureTableExists()` creates (and records) the GSIs of
+   * their `@Index` declarations only. Give it when one process uses several tables, so that a table
+   * does not get the indexes of another table's entities. @default every decorated class in the process
+   */
+  entities?: readonly Constructor[];
 }
 
 const TABLE_NAME_PATTERN = /^[A-Za-z0-9_.-]{3,255}$/;
@@ -45,6 +52,7 @@ export class EntityManager {
   private tableReady: Promise<void> | undefined;
   private readonly context: RepositoryContext;
   private readonly batchRetry: ResolvedBatchRetry;
+  private readonly entities: readonly Constructor[] | undefined;
 
   constructor(options: EntityManagerOptions) {
     if (!options || typeof options.client?.send !== 'function') {
@@ -58,6 +66,7 @@ export class EntityManager {
     this.client = options.client;
     this.tableName = options.tableName;
     this.batchRetry = resolveBatchRetry(options.batchRetry);
+    this.entities = checkedEntities(options.entities);
     this.executor = new RequestExecutor(options.client, {
       logger: options.logger,
       returnConsumedCapacity: options.returnConsumedCapacity,
@@ -115,7 +124,7 @@ export class EntityManager {
   ensureTableExists(options: EnsureTableOptions = {}): Promise<void> {
     // Shared while in flight only: the table may be deleted after a success, so each later call
     // checks again (one DescribeTable) and recreates it, as TableNotFoundError's message advises.
-    this.tableReady ??= ensureTable(this.executor, this.tableName, options).finally(() => {
+    this.tableReady ??= ensureTable(this.executor, this.tableName, options, this.entities).finally(() => {
       this.tableReady = undefined;
     });
     return this.tableReady;
@@ -138,4 +147,12 @@ export class EntityManager {
   reindex(target: Constructor, options: ReindexOptions = {}): Promise<ReindexResult> {
     return reindexEntities(this.context, target, options);
   }
+}
+
+/** Each listed class must be an entity (validated now, so a mistake surfaces at start-up). */
+function checkedEntities(entities: unknown): readonly Constructor[] | undefined {
+  if (entities === undefined) return undefined;
+  if (!Array.isArray(entities)) throw new InvalidArgumentError('entities must be an array of entity classes.');
+  for (const target of entities) getEntityMetadata(target as Constructor);
+  return [...(entities as Constructor[])];
 }

@@ -3,7 +3,7 @@ import { ATTR, TYPE_INDEX_NAME } from './attributes';
 import { getEntityMetadata } from './entity-metadata';
 import { gsiNames, INDEX_FAMILIES } from './index-slots';
 import { getRegistry } from './registry';
-import type { IndexMetadata, SharedProjection } from './types';
+import type { Constructor, IndexMetadata, SharedProjection } from './types';
 
 /**
  * The physical layout of the one table: its key attributes and its global secondary indexes. The
@@ -75,13 +75,22 @@ export function includeGsiLayout(index: IndexMetadata): IndexLayout {
 }
 
 /**
- * The layout the registered entities need: the base layout plus one GSI per slot any `@Index`
- * takes and one per index with a field list. Each class with indexes is validated here (a
- * MetadataError names its mistake), so a table is never created for declarations that would be
- * refused on first use.
+ * The entity classes with `@Index` declarations among `entities` (the classes of one table), or among
+ * every class registered in the process when no list is given.
  */
-export function tableLayoutOfEntities(): TableLayout {
-  const targets = new Set(getRegistry().indexes.map((record) => record.target));
+export function indexedClasses(entities?: readonly Constructor[]): Constructor[] {
+  const indexed = new Set(getRegistry().indexes.map((record) => record.target));
+  return entities === undefined ? [...indexed] : [...new Set(entities)].filter((target) => indexed.has(target));
+}
+
+/**
+ * The layout the entities need (those given, else every registered one): the base layout plus one
+ * GSI per slot any `@Index` takes and one per index with a field list. Each class with indexes is
+ * validated here (a MetadataError names its mistake), so a table is never created for declarations
+ * that would be refused on first use.
+ */
+export function tableLayoutOfEntities(entities?: readonly Constructor[]): TableLayout {
+  const targets = indexedClasses(entities);
   const gsis = new Map<string, IndexLayout>();
   for (const target of targets) {
     for (const index of getEntityMetadata(target).indexes) {

@@ -4,18 +4,17 @@ import { isConditionFailure } from '../client/executor';
 import type { RequestExecutor } from '../client/executor';
 import { ATTR } from '../metadata/attributes';
 import { getEntityMetadata } from '../metadata/entity-metadata';
-import { getRegistry } from '../metadata/registry';
-import type { EntityMetadata } from '../metadata/types';
+import { indexedClasses } from '../metadata/table-layout';
+import type { Constructor, EntityMetadata } from '../metadata/types';
 import { layoutRecordProblems, layoutRecordsQueryInput, recordedIndexesOf, recordIndexesInput, unrecordedIndexes } from '../operations/layout-record';
 import type { RecordedIndex } from '../operations/layout-record';
 
 /** Recorded indexes by type name, then by index name. */
 export type LayoutRecords = Map<string, Map<string, RecordedIndex>>;
 
-/** The registered entity types that declare indexes: the ones with something to record. */
-export function indexedEntities(): EntityMetadata[] {
-  const targets = new Set(getRegistry().indexes.map((record) => record.target));
-  return [...targets].map((target) => getEntityMetadata(target));
+/** The entity types that declare indexes (of the table's classes, else of every registered one): the ones with something to record. */
+export function indexedEntities(entities?: readonly Constructor[]): EntityMetadata[] {
+  return indexedClasses(entities).map((target) => getEntityMetadata(target));
 }
 
 export async function readLayoutRecords(executor: RequestExecutor, tableName: string): Promise<LayoutRecords> {

@@ -5,6 +5,7 @@ import type { RequestExecutor } from '../client/executor';
 import { sleep } from '../client/retry';
 import { tableLayoutOfEntities } from '../metadata/table-layout';
 import type { TableLayout } from '../metadata/table-layout';
+import type { Constructor } from '../metadata/types';
 import { createTableInput, isTableReady, missingIndexes, tableConflicts } from '../operations/table-schema';
 import type { TableProvisioning } from '../operations/table-schema';
 import { addIndex } from './index-creation';
@@ -38,10 +39,15 @@ const MAX_POLL_MS = 1000;
  * Polls DescribeTable from 10 ms, doubling up to 1 s, rather than using the SDK waiter, whose first
  * check comes a full second or more after a CREATING answer.
  */
-export async function ensureTable(executor: RequestExecutor, tableName: string, options: EnsureTableOptions): Promise<void> {
+export async function ensureTable(
+  executor: RequestExecutor,
+  tableName: string,
+  options: EnsureTableOptions,
+  tableEntities?: readonly Constructor[],
+): Promise<void> {
   const provisioning = checkProvisioning(options);
-  const layout = tableLayoutOfEntities();
-  const entities = indexedEntities();
+  const layout = tableLayoutOfEntities(tableEntities);
+  const entities = indexedEntities(tableEntities);
   const timeoutMs = options.timeoutMs ?? 600_000;
   const deadline = Date.now() + timeoutMs;
   let records: LayoutRecords | undefined;
