@@ -1,5 +1,6 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { KEY_SEPARATOR, LIMITS } from '../metadata/attributes';
+import { bigintFromText } from './number-text';
 import type { EntityMetadata, IndexKeyField, IndexMetadata } from '../metadata/types';
 
 /**
@@ -86,7 +87,7 @@ export function componentText(field: IndexKeyField, attribute: AttributeValue | 
     case 'number':
       return attribute.N === undefined ? undefined : orderedDouble(Number(attribute.N));
     case 'bigint':
-      return attribute.N === undefined ? undefined : orderedInteger(BigInt(attribute.N));
+      return attribute.N === undefined ? undefined : orderedInteger(bigintFromText(attribute.N));
     case 'boolean':
       return attribute.BOOL === undefined ? undefined : attribute.BOOL ? '1' : '0';
     case 'date': {

@@ -2,6 +2,7 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { ClassShape, ValueType } from '../metadata/types';
 import { anyFromAttribute, anyToAttribute, arrayToList, containerFits } from './any-value';
 import type { Encoder } from './any-value';
+import { bigintFromText } from '../keys/number-text';
 import {
   bigintAttribute,
   dateAttribute,
@@ -48,7 +49,7 @@ export function compileCodec(type: ValueType, compileShape: (shape: ClassShape) 
     case 'number':
       return primitive('number', (value, path, sink) => numberAttribute(value as number, path, sink), (a) => Number(a.N));
     case 'bigint':
-      return primitive('bigint', (value, path, sink) => bigintAttribute(value as bigint, path, sink), (a) => BigInt(a.N as string));
+      return primitive('bigint', (value, path, sink) => bigintAttribute(value as bigint, path, sink), (a) => bigintFromText(a.N as string));
     case 'date':
       return {
         encode: (value, path, sink) =>

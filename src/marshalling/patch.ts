@@ -1,4 +1,5 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { bigintFromText } from '../keys/number-text';
 import type { AttributeChange } from '../expressions';
 import type { PropertyViolation } from '../errors';
 import type { EntityMetadata } from '../metadata/types';
@@ -70,6 +71,6 @@ export function incrementedAttribute(
   sink: ViolationSink,
 ): AttributeValue | undefined {
   const current = stored?.N ?? '0';
-  if (kind === 'bigint') return bigintAttribute(BigInt(current) + BigInt(by.N ?? '0'), field, sink);
+  if (kind === 'bigint') return bigintAttribute(bigintFromText(current) + bigintFromText(by.N ?? '0'), field, sink);
   return numberAttribute(Number(current) + Number(by.N ?? '0'), field, sink);
 }

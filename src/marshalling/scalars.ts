@@ -3,6 +3,7 @@ import type { DateFormat } from '../metadata/types';
 import { addViolation } from './violations';
 import type { ViolationSink } from './violations';
 import { isWellFormed, loneSurrogateMessage } from '../keys/well-formed';
+import { decimalOf, sameDecimal } from '../keys/number-text';
 
 /** DynamoDB numbers: at most 38 significant digits, magnitude in [1e-130, 1e126). */
 const MAX_SIGNIFICANT_DIGITS = 38;
@@ -142,27 +143,3 @@ function largeNumberFromText(text: string, number: number): number | bigint {
   return Number.isFinite(number) && BigInt(number) === exact ? number : exact;
 }
 
-/** A decimal as sign, significant digits (no leading or trailing zeros) and the power of ten they scale by. */
-interface Decimal {
-  negative: boolean;
-  digits: string;
-  exponent: number;
-}
-
-const DECIMAL = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/;
-
-function decimalOf(text: string): Decimal | undefined {
-  const match = DECIMAL.exec(text);
-  if (match === null) return undefined;
-  const [, sign, whole = '', fraction = '', exponent = '0'] = match;
-  const all = whole + fraction;
-  const start = all.search(/[1-9]/);
-  if (start < 0) return { negative: false, digits: '', exponent: 0 };
-  let end = all.length;
-  while (all.charCodeAt(end - 1) === 48) end -= 1; // trailing zeros move into the exponent
-  return { negative: sign === '-', digits: all.slice(start, end), exponent: Number(exponent) - fraction.length + (all.length - end) };
-}
-
-function sameDecimal(a: Decimal, b: Decimal | undefined): boolean {
-  return b !== undefined && a.negative === b.negative && a.digits === b.digits && a.exponent === b.exponent;
-}
