@@ -2,6 +2,7 @@ import { BadRequestException, HttpException, Logger } from '@nestjs/common';
 import type { ArgumentsHost, HttpServer } from '@nestjs/common';
 import {
   BatchDeleteIncompleteError,
+  ConditionFailedError,
   BatchGetIncompleteError,
   BatchSaveIncompleteError,
   DynamoDBRequestError,
@@ -55,6 +56,7 @@ describe('toHttpErrorBody: status per code', () => {
       409,
     ],
     ['VERSION_CONFLICT', new VersionConflictError('User', 'ada', 1, 2), 409],
+    ['CONDITION_FAILED', new ConditionFailedError('Article', 'how-to-train', ['authorId']), 409],
     ['TRANSACTION_CANCELED (conflicts only)', transactionCanceled('ConditionalCheckFailed', 'TransactionConflict'), 409],
     ['TRANSACTION_CANCELED (a condition failure and throttling: the condition decides)', transactionCanceled('ConditionalCheckFailed', 'ProvisionedThroughputExceeded'), 409],
     ['TRANSACTION_CANCELED (throttling only)', transactionCanceled('ProvisionedThroughputExceeded', 'ThrottlingError'), 503],
@@ -88,6 +90,8 @@ describe('toHttpErrorBody: status per code', () => {
     const error = new VersionConflictError('User', 'ada', 1, 2);
     expect(toHttpErrorBody(error)).toEqual({ statusCode: 409, error: 'Conflict', code: 'VERSION_CONFLICT', message: error.message });
     expect(toHttpErrorBody(new EntityNotFoundError('User', { username: 'ada' }))).toMatchObject({ error: 'Not Found', code: 'ENTITY_NOT_FOUND' });
+    const failed = new ConditionFailedError('Article', 'how-to-train', ['authorId']);
+    expect(toHttpErrorBody(failed)).toEqual({ statusCode: 409, error: 'Conflict', code: 'CONDITION_FAILED', message: failed.message });
   });
 
   it('a validation body lists every property with its constraint messages', () => {

@@ -56,6 +56,28 @@ export class VersionConflictError extends DynamoSingleTableError {
   }
 }
 
+/**
+ * The `condition` given to a write does not hold on the stored entity: nothing was written. Distinct
+ * from a version conflict (the entity is at the version expected, or none was expected) and from a
+ * missing entity. `fields` are those whose conditions do not hold on the item as stored when the
+ * failure was examined (all the condition's fields if it has changed since and now holds).
+ */
+export class ConditionFailedError extends DynamoSingleTableError {
+  readonly strId: string;
+  readonly fields: readonly string[];
+
+  constructor(entity: string, strId: string, fields: readonly string[], cause?: unknown) {
+    super(
+      'CONDITION_FAILED',
+      `${entity} ${JSON.stringify(strId)} was not written: its condition on ${fields.join(', ')} does not hold on the stored entity. ` +
+        'Nothing was written; reload it to see its current values.',
+      { entity, cause },
+    );
+    this.strId = strId;
+    this.fields = fields;
+  }
+}
+
 /** One failed property, in the shape of class-validator's errors but as plain data. */
 export interface PropertyViolation {
   /** Dotted path of the property, e.g. `email` or `address.city` or `tags.2`. */

@@ -4,6 +4,7 @@ export {
   EntityNotFoundError,
   EntityAlreadyExistsError,
   VersionConflictError,
+  ConditionFailedError,
   EntityValidationError,
   ItemTooLargeError,
 } from './entity-errors';

@@ -63,9 +63,12 @@ export function buildKeyConditionExpression(
   return { expression: '#k0 = :k0' + SORT_KEY_TEXT[sort.op], attributes: { names, values } };
 }
 
-/** The conditions ANDed, in the order given; an empty list gives an empty expression. */
-export function buildFilterExpression(conditions: readonly AttributeCondition[]): BuiltExpression {
-  const attributes = new ExpressionAttributes('f');
+/**
+ * The conditions ANDed, in the order given; an empty list gives an empty expression. `prefix` keeps
+ * the placeholders apart from other expressions of the request (`uc` for the caller's condition of a write).
+ */
+export function buildFilterExpression(conditions: readonly AttributeCondition[], prefix = 'f'): BuiltExpression {
+  const attributes = new ExpressionAttributes(prefix);
   const expression = conditions.map((condition) => conditionText(attributes, condition)).join(' AND ');
   return { expression, attributes };
 }

@@ -6,6 +6,7 @@ import type { EntityManager } from './entity-manager';
 import type { EntityIterable } from './entity-iterable';
 import type { Repository } from './repository';
 import type { UpdateOptions } from './actions/entity-updater';
+import type { WriteOptions } from './actions/entity-writer';
 import type { CountOptions, DataKeys, EntityInput, ListOptions, NumericKeys, QueryOptions, UniqueKeys } from './types';
 
 /** The static side of an Active Record class, as seen by BaseEntity's statics. */
@@ -85,7 +86,7 @@ export abstract class BaseEntity {
     this: EntityClass<T>,
     strId: string,
     patch: Partial<EntityInput<T>>,
-    options?: UpdateOptions,
+    options?: UpdateOptions<T>,
   ): Promise<T> {
     return repositoryOf<T>(this).update(strId, patch, options);
   }
@@ -95,7 +96,7 @@ export abstract class BaseEntity {
     strId: string,
     field: NumericKeys<T>,
     by?: number | bigint,
-    options?: UpdateOptions,
+    options?: UpdateOptions<T>,
   ): Promise<T> {
     return repositoryOf<T>(this).increment(strId, field, by, options);
   }
@@ -136,14 +137,17 @@ export abstract class BaseEntity {
     return repositoryOf<T>(this).scan(options);
   }
 
-  /** Creates or updates this entity (version-guarded); resolves to `this` with its new version. */
-  async save(): Promise<this> {
-    return repositoryOf<this>(this.constructor as Constructor<this>).save(this);
+  /**
+   * Creates or updates this entity (version-guarded; with `condition`, only while the stored fields
+   * meet it); resolves to `this` with its new version.
+   */
+  async save(options?: WriteOptions<this>): Promise<this> {
+    return repositoryOf<this>(this.constructor as Constructor<this>).save(this, options);
   }
 
-  /** Deletes this entity if it is still at the version it was loaded at. */
-  async delete(): Promise<void> {
-    return repositoryOf<this>(this.constructor as Constructor<this>).delete(this);
+  /** Deletes this entity if it is still at the version it was loaded at (and meets `condition`, if given). */
+  async delete(options?: WriteOptions<this>): Promise<void> {
+    return repositoryOf<this>(this.constructor as Constructor<this>).delete(this, options);
   }
 
   /** Moves this entity to a new str id in one transaction, keeping its uid. */

@@ -25,3 +25,4 @@ export type {
   Page,
 } from './types';
 export type { UpdateOptions } from './actions/entity-updater';
+export type { WriteOptions } from './actions/entity-writer';

@@ -11,6 +11,7 @@ import { renameEntity } from './actions/entity-renamer';
 import { EntityUpdater } from './actions/entity-updater';
 import type { UpdateOptions } from './actions/entity-updater';
 import { EntityWriter } from './actions/entity-writer';
+import type { WriteOptions } from './actions/entity-writer';
 import { BatchOperations } from './actions/batch-operations';
 import type { RepositoryContext } from './context';
 import type { CountOptions, DataKeys, EntityInput, ListOptions, NumericKeys, QueryOptions, UniqueKeys } from './types';
@@ -61,14 +62,20 @@ export class Repository<T extends object> {
     return this.writer.create(input);
   }
 
-  /** Creates a new entity or replaces a loaded one, guarded by its version. Returns the same instance. */
-  save(entity: T): Promise<T> {
-    return this.writer.save(entity);
+  /**
+   * Creates a new entity or replaces a loaded one, guarded by its version (and by `condition` on the
+   * stored fields, if given: `ConditionFailedError` when it does not hold). Returns the same instance.
+   */
+  save(entity: T, options?: WriteOptions<T>): Promise<T> {
+    return this.writer.save(entity, options);
   }
 
-  /** Deletes a loaded entity if it is still at the version loaded; `VersionConflictError` otherwise. */
-  delete(entity: T): Promise<void> {
-    return this.writer.delete(entity);
+  /**
+   * Deletes a loaded entity if it is still at the version loaded (`VersionConflictError` otherwise)
+   * and its stored fields meet `condition`, if given (`ConditionFailedError` otherwise).
+   */
+  delete(entity: T, options?: WriteOptions<T>): Promise<void> {
+    return this.writer.delete(entity, options);
   }
 
   /**
@@ -208,9 +215,13 @@ export class Repository<T extends object> {
    * those, bumping `version`; with `expectedVersion`, only if the entity is still at that version.
    * Index keys move with their fields: a patch giving every key field of each index it touches is
    * the one request; a new key that needs stored values (a key field the patch leaves out) costs one
-   * consistent GetItem first.
+   * consistent GetItem first. `condition` (the operators of a query's `filter`) makes the update
+   * apply only while the stored fields meet it, in the same request: `ConditionFailedError` otherwise.
+   *
+   * @example
+   * await articles.update('how-to-train', { body }, { condition: { authorId: { eq: userId } } });
    */
-  update(strId: string, patch: Partial<EntityInput<T>>, options?: UpdateOptions): Promise<T> {
+  update(strId: string, patch: Partial<EntityInput<T>>, options?: UpdateOptions<T>): Promise<T> {
     return this.updater.update(strId, patch, options);
   }
 
@@ -218,7 +229,7 @@ export class Repository<T extends object> {
    * Adds `by` (default 1, may be negative) to a number field atomically, in one UpdateItem; a field
    * that is part of an index key is read first and set to the sum, valid only while unchanged.
    */
-  increment(strId: string, field: NumericKeys<T>, by?: number | bigint, options?: UpdateOptions): Promise<T> {
+  increment(strId: string, field: NumericKeys<T>, by?: number | bigint, options?: UpdateOptions<T>): Promise<T> {
     return this.updater.increment(strId, field, by, options);
   }
 

@@ -1,8 +1,9 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { EntityNotFoundError, EntityValidationError, VersionConflictError } from '../errors';
+import { EntityNotFoundError, EntityValidationError, InvalidArgumentError, VersionConflictError } from '../errors';
+import type { AttributeChange, AttributeCondition } from '../expressions';
 import { newWriteId } from '../keys';
 import { EntityMapper } from '../marshalling/entity-mapper';
-import { indexKeysNeedStoredItem } from '../marshalling/index-changes';
+import { indexKeysNeedStoredItem, isIndexKeyField } from '../marshalling/index-changes';
 import { indexKeysForUpdate } from '../marshalling/managed';
 import { patchToChanges } from '../marshalling/patch';
 import { identityOfItem } from '../marshalling/stored-item';
@@ -11,10 +12,14 @@ import { getItemInput } from '../operations/entity-commands';
 import { conditionCheckEntry, updateEntry } from '../operations/transaction-commands';
 import { createEntries, deleteEntries, saveEntries, uniqueUpdateEntries } from '../operations/transaction-entries';
 import type { TransactionEntry } from '../operations/transaction-entry';
-import { checkedIdentity, prepareCreate, storedUniques, unchangedStrId } from './actions/entity-checks';
+import { checkedIdentity, incrementAmount, prepareCreate, storedUniques, unchangedStrId } from './actions/entity-checks';
+import { checkVersionOption, incrementAsSet } from './actions/entity-updater';
+import type { WriteOptions } from './actions/entity-writer';
+import { writeConditions } from './actions/write-conditions';
+import type { ExpectedAttributes } from '../operations/entity-commands';
 import type { RepositoryContext } from './context';
 import { runTransaction } from '../runners/transaction-runner';
-import type { EntityInput } from './types';
+import type { EntityInput, NumericKeys } from './types';
 import type { UpdateOptions } from './actions/entity-updater';
 
 type Item = Record<string, AttributeValue>;
@@ -38,17 +43,24 @@ export class Transaction {
     return entity;
   }
 
-  /** Creates a new entity or replaces a loaded one at its version. */
-  save<T extends object>(entity: T): T {
+  /**
+   * Creates a new entity or replaces a loaded one at its version (and while its stored fields meet
+   * `condition`, if given: else `ConditionFailedError` among the cancellation's failures).
+   */
+  save<T extends object>(entity: T, options: WriteOptions<T> = {}): T {
     const mapper = EntityMapper.of(entity.constructor as Constructor<T>);
-    if (mapper.identityOf(entity).version === undefined) return this.create(mapper.meta.target as Constructor<T>, entity);
+    const conditions = writeConditions(mapper, options.condition);
+    if (mapper.identityOf(entity).version === undefined) {
+      if (conditions) throw new InvalidArgumentError(`save() of a new ${mapper.meta.className} takes no condition: nothing is stored to meet it.`, mapper.meta.className);
+      return this.create(mapper.meta.target as Constructor<T>, entity);
+    }
     this.queue(async () => {
       const expected = checkedIdentity(mapper, mapper.identityOf(entity));
       const strId = unchangedStrId(mapper, entity);
       await mapper.validate(entity);
       const item = mapper.toItem(entity, { uid: expected.uid, version: expected.version + 1 });
       const { uniques } = await this.uniquesOf(mapper, entity, strId, expected);
-      return saveEntries(this.context.tableName, mapper, { entity, strId, expected, item, before: uniques });
+      return saveEntries(this.context.tableName, mapper, { entity, strId, expected, item, before: uniques, conditions });
     });
     return entity;
   }
@@ -61,30 +73,72 @@ export class Transaction {
    * `TransactionCanceledError`), and an entity missing now (or not at `expectedVersion`) is
    * `EntityNotFoundError` (`VersionConflictError`).
    */
-  update<T extends object>(target: Constructor<T>, strId: string, patch: Partial<EntityInput<T>>, options: UpdateOptions = {}): void {
+  update<T extends object>(target: Constructor<T>, strId: string, patch: Partial<EntityInput<T>>, options: UpdateOptions<T> = {}): void {
     const mapper = EntityMapper.of(target);
     const key = mapper.keyOf(strId);
     const { expectedVersion } = options;
+    const conditions = writeConditions(mapper, options.condition);
     this.queue(async () => {
       const { changes, violations } = await patchToChanges(mapper.meta, mapper.plan, patch as Record<string, unknown>);
       if (violations.length > 0) throw new EntityValidationError(mapper.meta.className, violations);
       if (changes.some((change) => mapper.meta.uniqueFields.includes(change.attribute))) {
         const item = await this.fetchItem(key);
         if (!item) throw new EntityNotFoundError(mapper.meta.className, { [mapper.meta.strIdProperty]: strId });
-        return uniqueUpdateEntries(this.context.tableName, mapper, { strId, item }, changes, expectedVersion).entries;
+        return uniqueUpdateEntries(this.context.tableName, mapper, { strId, item }, changes, expectedVersion, conditions).entries;
       }
       // New index keys that depend on stored values are computed from the item read now; the entry
       // then applies only while those values are still stored (a transaction cannot read inside itself).
       const item = indexKeysNeedStoredItem(mapper.meta, changes) ? await this.fetchAt(mapper, strId, expectedVersion) : undefined;
-      const indexKeys = indexKeysForUpdate(mapper.meta, changes, item);
-      const base = { entity: mapper.meta.className, strIdField: mapper.meta.strIdProperty, strId };
-      const writeId = newWriteId();
-      const update = { changes, writeId, expectedVersion, indexKeys: indexKeys.changes, expectedAttributes: indexKeys.expected };
-      const request = updateEntry(this.context.tableName, key, update);
-      // The version read explains a failure ("now at version n") where the condition ignores it.
-      const explained = expectedVersion ?? (item && identityOfItem(item).version);
-      return [{ ...base, request, operation: 'update', expectedVersion: explained, writeId }];
+      return [this.updateOf(mapper, strId, { changes, item }, { expectedVersion, conditions })];
     });
+  }
+
+  /**
+   * Adds `by` (default 1, may be negative) to a number field, as `Repository.increment`: the engine
+   * adds it (ADD), so concurrent increments all count. A field that is part of an index key is read
+   * now and set to the sum, valid only while the value read is still stored.
+   *
+   * @example
+   * await em.transaction((tx) => {
+   *   tx.create(Favorite, { id: `${user}:${slug}` });
+   *   tx.increment(Article, slug, 'favoritesCount');
+   * });
+   */
+  increment<T extends object>(target: Constructor<T>, strId: string, field: NumericKeys<T>, by: number | bigint = 1, options: UpdateOptions<T> = {}): void {
+    const mapper = EntityMapper.of(target);
+    mapper.keyOf(strId);
+    checkVersionOption(mapper.meta.className, options.expectedVersion);
+    const { kind, amount } = incrementAmount(mapper, field, by);
+    const guards = { expectedVersion: options.expectedVersion, conditions: writeConditions(mapper, options.condition) };
+    this.queue(async () => {
+      if (!isIndexKeyField(mapper.meta, field)) {
+        const changes: AttributeChange[] = [{ kind: 'increment', attribute: field, by: amount }];
+        return [this.updateOf(mapper, strId, { changes }, guards)];
+      }
+      const item = await this.fetchAt(mapper, strId, guards.expectedVersion);
+      const { changes, expected } = incrementAsSet(mapper.meta.className, item, field, kind, amount);
+      return [this.updateOf(mapper, strId, { changes, item, expected }, guards)];
+    });
+  }
+
+  /** The Update entry of a partial update; with the item read, its index keys are computed from it. */
+  private updateOf<T extends object>(
+    mapper: EntityMapper<T>,
+    strId: string,
+    computed: { changes: AttributeChange[]; item?: Item; expected?: ExpectedAttributes },
+    guards: { expectedVersion: number | undefined; conditions: readonly AttributeCondition[] | undefined },
+  ): TransactionEntry {
+    const { changes, item } = computed;
+    const { expectedVersion, conditions } = guards;
+    const indexKeys = indexKeysForUpdate(mapper.meta, changes, item);
+    const writeId = newWriteId();
+    const expectedAttributes = { ...computed.expected, ...indexKeys.expected };
+    const update = { changes, writeId, expectedVersion, indexKeys: indexKeys.changes, expectedAttributes, conditions };
+    const request = updateEntry(this.context.tableName, mapper.keyOf(strId), update);
+    // The version read explains a failure ("now at version n") where the condition ignores it.
+    const explained = expectedVersion ?? (item && identityOfItem(item).version);
+    const base = { entity: mapper.meta.className, strIdField: mapper.meta.strIdProperty, strId };
+    return { ...base, request, operation: 'update', expectedVersion: explained, writeId, ...(conditions ? { conditions } : {}) };
   }
 
   /** The stored item (at `expectedVersion`, if given): EntityNotFoundError or VersionConflictError now, before any write. */
@@ -98,14 +152,15 @@ export class Transaction {
     return item;
   }
 
-  /** Deletes a loaded entity at its version (and releases its unique values). */
-  delete<T extends object>(entity: T): void {
+  /** Deletes a loaded entity at its version (and meeting `condition`, if given), releasing its unique values. */
+  delete<T extends object>(entity: T, options: WriteOptions<T> = {}): void {
     const mapper = EntityMapper.of(entity.constructor as Constructor<T>);
+    const conditions = writeConditions(mapper, options.condition);
     this.queue(async () => {
       const expected = checkedIdentity(mapper, mapper.identityOf(entity));
       const strId = unchangedStrId(mapper, entity);
       const { uniques } = await this.uniquesOf(mapper, entity, strId, expected);
-      return deleteEntries(this.context.tableName, mapper, { strId, expected, before: uniques });
+      return deleteEntries(this.context.tableName, mapper, { strId, expected, before: uniques, conditions });
     });
   }
 

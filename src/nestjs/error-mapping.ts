@@ -34,6 +34,11 @@ export const RETRY_AFTER_SECONDS = 1;
  * cannot tell these apart. 409 says "the resource changed; reload and retry", which is right for both;
  * an endpoint that implements HTTP conditional requests can turn it into 412 itself.
  *
+ * CONDITION_FAILED is 409 for the same reason: the write's `condition` did not hold on the entity as
+ * stored (e.g. "only the author may edit" on another author's article, or a state that moved on), so
+ * the request conflicts with the resource's current state; nothing was written. An endpoint that
+ * means it as a permission check can map it to 403 itself.
+ *
  * ITEM_TOO_LARGE is 413: the entity the client sent would not fit in a DynamoDB item (checked before
  * sending); resending it unchanged can never succeed.
  */
@@ -44,6 +49,7 @@ const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   ENTITY_ALREADY_EXISTS: 409,
   UNIQUE_CONSTRAINT_VIOLATION: 409,
   VERSION_CONFLICT: 409,
+  CONDITION_FAILED: 409,
   ITEM_TOO_LARGE: 413,
 };
 

@@ -6,8 +6,8 @@ import type {
   QueryCommandInput,
   ScanCommandInput,
 } from '@aws-sdk/client-dynamodb';
-import { buildConditionExpression, mergeAttributes } from '../expressions';
-import type { Condition } from '../expressions';
+import { buildConditionExpression, buildFilterExpression, mergeAttributes } from '../expressions';
+import type { AttributeCondition, Condition } from '../expressions';
 import type { ItemKey } from '../keys';
 import { ATTR } from '../metadata/attributes';
 import { TYPE_INDEX } from '../metadata/table-layout';
@@ -60,12 +60,40 @@ function versionGuard(expected: ExpectedIdentity) {
   };
 }
 
-export function replaceItemInput(tableName: string, item: Item, expected: ExpectedIdentity): PutItemCommandInput {
-  return { TableName: tableName, Item: item, ...versionGuard(expected) };
+/** The part of a condition expression the library needs, with its placeholders. */
+interface ConditionParts {
+  ConditionExpression: string;
+  ExpressionAttributeNames?: Record<string, string>;
+  ExpressionAttributeValues?: Record<string, AttributeValue>;
 }
 
-export function deleteVersionedInput(tableName: string, key: ItemKey, expected: ExpectedIdentity): DeleteItemCommandInput {
-  return { TableName: tableName, Key: key, ...versionGuard(expected) };
+/**
+ * The caller's `condition` ANDed after the library's own condition, with placeholders of its own
+ * (`#uc`/`:uc`) so the two never clash. No conditions: the library's part unchanged.
+ */
+export function withUserConditions<P extends ConditionParts>(parts: P, conditions: readonly AttributeCondition[] | undefined): P {
+  if (!conditions || conditions.length === 0) return parts;
+  const user = buildFilterExpression(conditions, 'uc');
+  const library = { names: parts.ExpressionAttributeNames ?? {}, values: parts.ExpressionAttributeValues ?? {} };
+  return { ...parts, ConditionExpression: `${parts.ConditionExpression} AND (${user.expression})`, ...mergeAttributes(library, user.attributes) };
+}
+
+export function replaceItemInput(
+  tableName: string,
+  item: Item,
+  expected: ExpectedIdentity,
+  conditions?: readonly AttributeCondition[],
+): PutItemCommandInput {
+  return { TableName: tableName, Item: item, ...withUserConditions(versionGuard(expected), conditions) };
+}
+
+export function deleteVersionedInput(
+  tableName: string,
+  key: ItemKey,
+  expected: ExpectedIdentity,
+  conditions?: readonly AttributeCondition[],
+): DeleteItemCommandInput {
+  return { TableName: tableName, Key: key, ...withUserConditions(versionGuard(expected), conditions) };
 }
 
 /** Stored attribute values a write depends on (undefined: the attribute must be absent). */

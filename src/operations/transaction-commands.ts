@@ -1,5 +1,6 @@
 import type { AttributeValue, TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import { GUARD_ATTR } from '../keys/unique-guard';
+import type { AttributeCondition } from '../expressions';
 import type { ItemKey } from '../keys';
 import { ATTR } from '../metadata/attributes';
 import { createItemInput, deleteMatchingInput, deleteVersionedInput, matchingCondition, replaceItemInput } from './entity-commands';
@@ -21,13 +22,23 @@ export function createEntry(tableName: string, item: Item): TransactWriteItem {
 }
 
 /** Replace a loaded entity at its version (and uid). */
-export function replaceEntry(tableName: string, item: Item, expected: ExpectedIdentity): TransactWriteItem {
-  const { ReturnValuesOnConditionCheckFailure, ...put } = replaceItemInput(tableName, item, expected);
+export function replaceEntry(
+  tableName: string,
+  item: Item,
+  expected: ExpectedIdentity,
+  conditions?: readonly AttributeCondition[],
+): TransactWriteItem {
+  const { ReturnValuesOnConditionCheckFailure, ...put } = replaceItemInput(tableName, item, expected, conditions);
   return { Put: { ...put, ReturnValuesOnConditionCheckFailure } } as TransactWriteItem;
 }
 
-export function deleteEntry(tableName: string, key: ItemKey, expected: ExpectedIdentity): TransactWriteItem {
-  return { Delete: deleteVersionedInput(tableName, key, expected) } as TransactWriteItem;
+export function deleteEntry(
+  tableName: string,
+  key: ItemKey,
+  expected: ExpectedIdentity,
+  conditions?: readonly AttributeCondition[],
+): TransactWriteItem {
+  return { Delete: deleteVersionedInput(tableName, key, expected, conditions) } as TransactWriteItem;
 }
 
 /** Delete while the item still holds the expected attribute values, whatever its version. */

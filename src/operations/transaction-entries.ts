@@ -5,7 +5,7 @@ import type { EntityIdentity, EntityMapper } from '../marshalling/entity-mapper'
 import { ATTR } from '../metadata/attributes';
 import { identityOfItem, writeIdOf } from '../marshalling/stored-item';
 import { indexKeysForUpdate } from '../marshalling/managed';
-import type { AttributeChange } from '../expressions';
+import type { AttributeChange, AttributeCondition } from '../expressions';
 import type { ExpectedAttributes, ExpectedIdentity } from './entity-commands';
 import {
   claimGuardEntry,
@@ -57,14 +57,15 @@ export function createEntries<T extends object>(tableName: string, mapper: Entit
 export function saveEntries<T extends object>(
   tableName: string,
   mapper: EntityMapper<T>,
-  change: { entity: T; strId: string; expected: ExpectedIdentity; item: Item; before: Uniques },
+  change: { entity: T; strId: string; expected: ExpectedIdentity; item: Item; before: Uniques; conditions?: readonly AttributeCondition[] },
 ): TransactionEntry[] {
-  const { entity, strId, expected, item, before } = change;
+  const { entity, strId, expected, item, before, conditions } = change;
   const next = { uid: expected.uid, version: expected.version + 1 };
   const main: TransactionEntry = {
     ...base(mapper, strId),
-    request: replaceEntry(tableName, item, expected),
+    request: replaceEntry(tableName, item, expected, conditions),
     operation: 'save',
+    ...(conditions ? { conditions } : {}),
     writeId: writeIdOf(item),
     expectedVersion: expected.version,
     afterCommit: () => mapper.markStored(entity, strId, next, item),
@@ -75,13 +76,14 @@ export function saveEntries<T extends object>(
 export function deleteEntries<T extends object>(
   tableName: string,
   mapper: EntityMapper<T>,
-  target: { strId: string; expected: ExpectedIdentity; before: Uniques },
+  target: { strId: string; expected: ExpectedIdentity; before: Uniques; conditions?: readonly AttributeCondition[] },
 ): TransactionEntry[] {
-  const { strId, expected, before } = target;
+  const { strId, expected, before, conditions } = target;
   const main: TransactionEntry = {
     ...base(mapper, strId),
-    request: deleteEntry(tableName, mapper.keyOf(strId), expected),
+    request: deleteEntry(tableName, mapper.keyOf(strId), expected, conditions),
     operation: 'delete',
+    ...(conditions ? { conditions } : {}),
     expectedVersion: expected.version,
   };
   return [main, ...guardChanges(tableName, mapper, strId, expected.uid, before, noUniques(mapper))];
@@ -118,6 +120,7 @@ export function uniqueUpdateEntries<T extends object>(
   stored: { strId: string; item: Item },
   changes: AttributeChange[],
   expectedVersion: number | undefined,
+  conditions?: readonly AttributeCondition[],
 ): { entries: TransactionEntry[]; writeId: string; indexKeys: readonly AttributeChange[] } {
   const { strId, item } = stored;
   const read = identityOfItem(item);
@@ -125,11 +128,12 @@ export function uniqueUpdateEntries<T extends object>(
   const writeId = newWriteId();
   const indexKeys = indexKeysForUpdate(mapper.meta, changes, item);
   const expectedAttributes = { ...uniqueStateOf(mapper, item), ...indexKeys.expected };
-  const update = { changes, writeId, expectedVersion, expectedAttributes, indexKeys: indexKeys.changes };
+  const update = { changes, writeId, expectedVersion, expectedAttributes, indexKeys: indexKeys.changes, conditions };
   const main: TransactionEntry = {
     ...base(mapper, strId),
     request: updateEntry(tableName, mapper.keyOf(strId), update),
     operation: 'update',
+    ...(conditions ? { conditions } : {}),
     // The version read explains a failure ("now at version n") even where the condition ignores it.
     expectedVersion: expectedVersion ?? read.version,
     writeId,

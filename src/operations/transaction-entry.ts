@@ -1,4 +1,5 @@
 import type { TransactWriteItem } from '@aws-sdk/client-dynamodb';
+import type { AttributeCondition } from '../expressions';
 
 export type EntryOperation = 'create' | 'save' | 'update' | 'delete' | 'conditionCheck' | 'uniqueGuard' | 'uniqueRelease';
 
@@ -16,6 +17,8 @@ export interface TransactionEntry {
   value?: string;
   /** The write id the entry stores (puts and updates): evidence that a retried request already landed. */
   writeId?: string;
+  /** The caller's `condition` on the entity's fields: explains a failure that is not the library's. */
+  conditions?: readonly AttributeCondition[];
   /** Runs once the transaction committed (sets uid/version on instances). */
   afterCommit?: () => void;
 }

@@ -1,10 +1,10 @@
 import type { UpdateItemCommandInput } from '@aws-sdk/client-dynamodb';
 import { buildConditionExpression, buildUpdateExpression, mergeAttributes } from '../expressions';
-import type { AttributeChange, Condition } from '../expressions';
+import type { AttributeChange, AttributeCondition, Condition } from '../expressions';
 import type { ItemKey } from '../keys';
 import { ATTR } from '../metadata/attributes';
 import { managedChangesForUpdate } from '../marshalling/managed';
-import { matchingConditions } from './entity-commands';
+import { matchingConditions, withUserConditions } from './entity-commands';
 import type { ExpectedAttributes } from './entity-commands';
 
 export interface EntityUpdate {
@@ -20,6 +20,8 @@ export interface EntityUpdate {
   expectedAttributes?: ExpectedAttributes;
   /** The index key changes of the update (`indexKeysForUpdate`); none when it touches no key field. */
   indexKeys?: readonly AttributeChange[];
+  /** The caller's `condition` on fields, ANDed after the library's own (placeholders `#uc`/`:uc`). */
+  conditions?: readonly AttributeCondition[];
 }
 
 /**
@@ -38,12 +40,15 @@ export function updateItemInput(tableName: string, key: ItemKey, update: EntityU
   conditions.push({ kind: 'writeNotRecorded', writeId: update.writeId });
   const set = buildUpdateExpression(changes, update.writeId);
   const condition = buildConditionExpression(conditions);
+  const guarded = withUserConditions(
+    { ConditionExpression: condition.expression, ...mergeAttributes(set.attributes, condition.attributes) },
+    update.conditions,
+  );
   return {
     TableName: tableName,
     Key: key,
     UpdateExpression: set.expression,
-    ConditionExpression: condition.expression,
-    ...mergeAttributes(set.attributes, condition.attributes),
+    ...guarded,
     ReturnValues: 'ALL_NEW',
     ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
   };

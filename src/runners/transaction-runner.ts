@@ -1,6 +1,7 @@
 import type { AttributeValue, CancellationReason, TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import { randomUUID } from 'node:crypto';
 import {
+  ConditionFailedError,
   DynamoDBRequestError,
   EntityAlreadyExistsError,
   EntityNotFoundError,
@@ -14,6 +15,7 @@ import {
 import type { DynamoSingleTableError, TransactionItemFailure } from '../errors';
 import type { RequestExecutor } from '../client/executor';
 import { backoffDelay, sleep } from '../client/retry';
+import { failedConditionAttributes } from '../expressions';
 import { ATTR } from '../metadata/attributes';
 import { holdsWrite, identityOfItem } from '../marshalling/stored-item';
 import type { TransactionEntry } from '../operations/transaction-entry';
@@ -141,6 +143,9 @@ export function conditionError(entry: TransactionEntry, stored: Item | undefined
           : new VersionConflictError(entity, strId, entry.expectedVersion, null);
       }
       const actual = identityOfItem(stored).version;
+      // At the version expected (or none expected): the caller's condition is why, if it fails on the item.
+      const failing = entry.conditions && (entry.expectedVersion ?? actual) === actual ? failedConditionAttributes(stored, entry.conditions) : [];
+      if (failing.length > 0) return new ConditionFailedError(entity, strId, failing);
       return new VersionConflictError(entity, strId, entry.expectedVersion ?? actual, actual);
     }
   }

@@ -4,6 +4,7 @@ import { isUid, newUid } from '../../keys';
 import type { EntityIdentity, EntityMapper } from '../../marshalling/entity-mapper';
 import { identityOfItem } from '../../marshalling/stored-item';
 import { isPartial } from '../../marshalling/stored-state';
+import { bigintAttribute, numberAttribute } from '../../marshalling/scalars';
 import type { ExpectedIdentity } from '../../operations/entity-commands';
 import { uniquesOfItem } from '../../operations/transaction-entries';
 import type { PreparedCreate } from '../../operations/transaction-entries';
@@ -91,4 +92,27 @@ export function unchangedStrId<T extends object>(mapper: EntityMapper<T>, entity
     );
   }
   return strId;
+}
+
+/**
+ * What `increment()` adds, checked before any request: a number or bigint field that is not
+ * `@Unique()`, and a finite amount it can store.
+ */
+export function incrementAmount<T extends object>(
+  mapper: EntityMapper<T>,
+  field: string,
+  by: unknown,
+): { kind: 'number' | 'bigint'; amount: AttributeValue } {
+  const className = mapper.meta.className;
+  const kind = mapper.plan.shape.fields.find((f) => f.property === field)?.type.kind;
+  if (mapper.meta.uniqueFields.includes(field)) {
+    throw new InvalidArgumentError(`${className}.${field} is @Unique(); change it with update(), not increment().`, className);
+  }
+  if (kind !== 'number' && kind !== 'bigint') {
+    throw new InvalidArgumentError(`${className}.${field} is not a number field; increment() adds to numbers only.`, className);
+  }
+  const sink: { property: string; constraints: Record<string, string> }[] = [];
+  const amount = typeof by === 'bigint' ? bigintAttribute(by, field, sink) : typeof by === 'number' ? numberAttribute(by, field, sink) : undefined;
+  if (!amount) throw new InvalidArgumentError(`increment() of ${className}.${field} needs a finite amount, got ${String(by)}.`, className);
+  return { kind, amount };
 }

@@ -14,7 +14,7 @@ import type { EntityMapper } from '../../marshalling/entity-mapper';
 import { holdsAttributes, indexKeysNeedStoredItem, isIndexKeyField } from '../../marshalling/index-changes';
 import { indexKeysForUpdate } from '../../marshalling/managed';
 import { incrementedAttribute, patchToChanges } from '../../marshalling/patch';
-import { bigintAttribute, numberAttribute } from '../../marshalling/scalars';
+import { incrementAmount } from './entity-checks';
 import { LIMITS } from '../../metadata/attributes';
 import { holdsWrite, identityOfItem } from '../../marshalling/stored-item';
 import { updateItemInput } from '../../operations/update-commands';
@@ -22,14 +22,45 @@ import type { EntityUpdate } from '../../operations/update-commands';
 import type { RepositoryContext } from '../context';
 import { retryingMoves } from './moved-retry';
 import type { UniqueWriter } from './unique-writer';
-import type { EntityInput } from '../types';
+import type { EntityInput, Filter } from '../types';
+import type { AttributeCondition } from '../../expressions';
+import { conditionFailure, writeConditions } from './write-conditions';
 
 type Item = Record<string, AttributeValue>;
 type Expected = Record<string, AttributeValue | undefined>;
 
-export interface UpdateOptions {
+export interface UpdateOptions<T = unknown> {
   /** Apply only if the stored entity is at this version; `VersionConflictError` otherwise. */
   expectedVersion?: number;
+  /**
+   * Apply only if the stored entity's fields meet these conditions (the operators of a query's
+   * `filter`), checked by DynamoDB in the same request; `ConditionFailedError` otherwise.
+   */
+  condition?: Filter<T>;
+}
+
+/** What guards one update besides the library's own conditions. */
+interface Guards {
+  expectedVersion: number | undefined;
+  conditions: readonly AttributeCondition[] | undefined;
+}
+
+/**
+ * An increment computed from the item read (its field is an index key field, whose key needs the new
+ * value): a set of the sum, valid while the value read is still stored.
+ */
+export function incrementAsSet(className: string, item: Item, field: string, kind: 'number' | 'bigint', amount: AttributeValue) {
+  const sink: { property: string; constraints: Record<string, string> }[] = [];
+  const value = incrementedAttribute(kind, item[field], amount, field, sink);
+  if (!value) throw new EntityValidationError(className, sink);
+  const changes: AttributeChange[] = [{ kind: 'set', attribute: field, value }];
+  return { changes, expected: { [field]: item[field] } as Expected };
+}
+
+export function checkVersionOption(className: string, version: unknown): void {
+  if (version !== undefined && (typeof version !== 'number' || !Number.isInteger(version) || version < 1)) {
+    throw new InvalidArgumentError(`expectedVersion must be a positive integer, got ${String(version)}.`, className);
+  }
 }
 
 /** The stored values an update was computed from changed before it was sent: read again and retry. */
@@ -54,9 +85,10 @@ export class EntityUpdater<T extends object> {
     private readonly unique: UniqueWriter<T> | undefined,
   ) {}
 
-  async update(strId: string, patch: Partial<EntityInput<T>>, options: UpdateOptions = {}): Promise<T> {
+  async update(strId: string, patch: Partial<EntityInput<T>>, options: UpdateOptions<T> = {}): Promise<T> {
     const key = this.mapper.keyOf(strId);
     this.checkVersionOption(options.expectedVersion);
+    const guards: Guards = { expectedVersion: options.expectedVersion, conditions: writeConditions(this.mapper, options.condition) };
     if (typeof patch !== 'object' || patch === null || Array.isArray(patch) || Object.keys(patch).length === 0) {
       throw new InvalidArgumentError(`update() of ${this.className} needs a non-empty object of fields to change.`, this.className);
     }
@@ -64,43 +96,29 @@ export class EntityUpdater<T extends object> {
     if (violations.length > 0) throw new EntityValidationError(this.className, violations);
     const uniqueFields = this.mapper.meta.uniqueFields;
     if (this.unique && changes.some((change) => uniqueFields.includes(change.attribute))) {
-      return this.unique.update(strId, changes, options.expectedVersion);
+      return this.unique.update(strId, changes, guards.expectedVersion, guards.conditions);
     }
-    if (indexKeysNeedStoredItem(this.mapper.meta, changes)) return this.readThenApply(strId, key, options.expectedVersion, () => ({ changes }));
+    if (indexKeysNeedStoredItem(this.mapper.meta, changes)) return this.readThenApply(strId, key, guards, () => ({ changes }));
     const indexKeys = indexKeysForUpdate(this.mapper.meta, changes);
-    return this.apply(strId, key, { changes, indexKeys: indexKeys.changes, writeId: newWriteId(), expectedVersion: options.expectedVersion });
+    return this.apply(strId, key, { changes, indexKeys: indexKeys.changes, writeId: newWriteId(), ...guards });
   }
 
-  async increment(strId: string, field: string, by: number | bigint = 1, options: UpdateOptions = {}): Promise<T> {
+  async increment(strId: string, field: string, by: number | bigint = 1, options: UpdateOptions<T> = {}): Promise<T> {
     const key = this.mapper.keyOf(strId);
     this.checkVersionOption(options.expectedVersion);
-    const type = this.mapper.plan.shape.fields.find((f) => f.property === field)?.type.kind;
-    if (this.mapper.meta.uniqueFields.includes(field)) {
-      throw new InvalidArgumentError(`${this.className}.${field} is @Unique(); change it with update(), not increment().`, this.className);
-    }
-    if (type !== 'number' && type !== 'bigint') {
-      throw new InvalidArgumentError(`${this.className}.${field} is not a number field; increment() adds to numbers only.`, this.className);
-    }
-    const sink: { property: string; constraints: Record<string, string> }[] = [];
-    const amount =
-      typeof by === 'bigint' ? bigintAttribute(by, field, sink) : typeof by === 'number' ? numberAttribute(by, field, sink) : undefined;
-    if (!amount) throw new InvalidArgumentError(`increment() of ${this.className}.${field} needs a finite amount, got ${String(by)}.`, this.className);
-    const { expectedVersion } = options;
+    const { kind: type, amount } = incrementAmount(this.mapper, field, by);
+    const guards: Guards = { expectedVersion: options.expectedVersion, conditions: writeConditions(this.mapper, options.condition) };
     if (isIndexKeyField(this.mapper.meta, field)) {
       // Its index key needs the new value, so the sum is computed here from the value read.
-      return this.readThenApply(strId, key, expectedVersion, (item) => this.incrementOf(item, field, type, amount));
+      return this.readThenApply(strId, key, guards, (item) => this.incrementOf(item, field, type, amount));
     }
     const changes: AttributeChange[] = [{ kind: 'increment', attribute: field, by: amount }];
-    return this.apply(strId, key, { changes, writeId: newWriteId(), expectedVersion });
+    return this.apply(strId, key, { changes, writeId: newWriteId(), ...guards });
   }
 
   /** An increment of an index key field as a set of the new value, valid while the value read is stored. */
   private incrementOf(item: Item, field: string, kind: 'number' | 'bigint', amount: AttributeValue) {
-    const sink: { property: string; constraints: Record<string, string> }[] = [];
-    const value = incrementedAttribute(kind, item[field], amount, field, sink);
-    if (!value) throw new EntityValidationError(this.className, sink);
-    const changes: AttributeChange[] = [{ kind: 'set', attribute: field, value }];
-    return { changes, expected: { [field]: item[field] } };
+    return incrementAsSet(this.className, item, field, kind, amount);
   }
 
   /**
@@ -111,9 +129,10 @@ export class EntityUpdater<T extends object> {
   private async readThenApply(
     strId: string,
     key: Item,
-    expectedVersion: number | undefined,
+    guards: Guards,
     changesOf: (item: Item) => { changes: AttributeChange[]; expected?: Expected },
   ): Promise<T> {
+    const { expectedVersion } = guards;
     const attempt = async () => {
       const item = await this.fetchItem(strId);
       if (!item) throw this.notFound(strId);
@@ -124,7 +143,8 @@ export class EntityUpdater<T extends object> {
       const { changes, expected = {} } = changesOf(item);
       const indexKeys = indexKeysForUpdate(this.mapper.meta, changes, item);
       const expectedAttributes = { ...expected, ...indexKeys.expected };
-      return this.apply(strId, key, { changes, indexKeys: indexKeys.changes, writeId: newWriteId(), expectedVersion, expectedAttributes }, version);
+      const update = { changes, indexKeys: indexKeys.changes, writeId: newWriteId(), ...guards, expectedAttributes };
+      return this.apply(strId, key, update, version);
     };
     try {
       return await retryingMoves(attempt, (error) => error instanceof ReadValuesMoved);
@@ -149,7 +169,13 @@ export class EntityUpdater<T extends object> {
       const actual = identityOfItem(stored).version;
       const conflict = new VersionConflictError(this.className, strId, update.expectedVersion ?? readVersion ?? actual, actual, error);
       const versionHeld = update.expectedVersion === undefined || update.expectedVersion === actual;
-      if (versionHeld && update.expectedAttributes && !holdsAttributes(stored, update.expectedAttributes)) throw new ReadValuesMoved(conflict);
+      if (!versionHeld) throw conflict;
+      // The library's guards held but for values read that moved since (retried): the caller's
+      // condition failing on the item as stored is the answer; otherwise it is why the write failed.
+      const moved = update.expectedAttributes !== undefined && !holdsAttributes(stored, update.expectedAttributes);
+      const failed = conditionFailure(this.className, strId, update.conditions, stored, error, moved);
+      if (failed) throw failed;
+      if (moved) throw new ReadValuesMoved(conflict);
       throw conflict;
     }
   }
@@ -162,9 +188,7 @@ export class EntityUpdater<T extends object> {
   }
 
   private checkVersionOption(version: unknown): void {
-    if (version !== undefined && (typeof version !== 'number' || !Number.isInteger(version) || version < 1)) {
-      throw new InvalidArgumentError(`expectedVersion must be a positive integer, got ${String(version)}.`, this.className);
-    }
+    checkVersionOption(this.className, version);
   }
 
   private notFound(strId: string): EntityNotFoundError {

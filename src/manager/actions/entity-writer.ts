@@ -8,6 +8,19 @@ import { sendConditional } from '../../runners/conditional-write';
 import { identityOfItem, writeIdOf } from '../../marshalling/stored-item';
 import type { ConditionalOutcome } from '../../runners/conditional-write';
 import type { RepositoryContext } from '../context';
+import type { AttributeCondition } from '../../expressions';
+import type { Filter } from '../types';
+import { conditionFailure, writeConditions } from './write-conditions';
+
+/** Options of `save()` and `delete()` of a loaded entity. */
+export interface WriteOptions<T = unknown> {
+  /**
+   * Write only if the stored entity's fields meet these conditions (the operators of a query's
+   * `filter`), checked by DynamoDB in the same request; `ConditionFailedError` otherwise. A save of
+   * a new entity (a create) refuses a condition: there is nothing stored to meet it.
+   */
+  condition?: Filter<T>;
+}
 
 type Item = Record<string, AttributeValue>;
 
@@ -62,39 +75,59 @@ export class EntityWriter<T extends object> {
     }
   }
 
-  async save(entity: T): Promise<T> {
+  async save(entity: T, options: WriteOptions<T> = {}): Promise<T> {
     if (!(entity instanceof this.mapper.meta.target)) {
       throw new InvalidArgumentError(
         `save() takes a ${this.className} instance; use create() or getOrCreate() for plain data.`,
         this.className,
       );
     }
+    const conditions = writeConditions(this.mapper, options.condition);
     const current = this.mapper.identityOf(entity);
-    if (current.version === undefined) return this.create(entity);
+    if (current.version === undefined) {
+      if (conditions) {
+        throw new InvalidArgumentError(`save() of a new ${this.className} takes no condition: nothing is stored to meet it.`, this.className);
+      }
+      return this.create(entity);
+    }
     const expected = checkedIdentity(this.mapper, current);
     const strId = unchangedStrId(this.mapper, entity);
     await this.mapper.validate(entity);
     const next = { uid: expected.uid, version: expected.version + 1 };
     const item = this.mapper.toItem(entity, next);
     if (this.unique) {
-      await this.unique.save({ entity, strId, expected, item });
+      await this.unique.save({ entity, strId, expected, item, conditions });
       return entity;
     }
-    const outcome = await this.putConditionally(replaceItemInput(this.context.tableName, item, expected), strId, false);
-    if (!outcome.applied) throw this.conflict(strId, expected, outcome.stored, outcome.error);
+    const outcome = await this.putConditionally(replaceItemInput(this.context.tableName, item, expected, conditions), strId, !!conditions);
+    if (!outcome.applied) throw this.failure(strId, expected, conditions, outcome.stored, outcome.error);
     this.mapper.markStored(entity, strId, next, item);
     return entity;
   }
 
   /** Idempotent: an entity already gone counts as deleted; one changed or re-created since is a conflict. */
-  async delete(entity: T): Promise<void> {
+  async delete(entity: T, options: WriteOptions<T> = {}): Promise<void> {
+    const conditions = writeConditions(this.mapper, options.condition);
     const expected = checkedIdentity(this.mapper, this.mapper.identityOf(entity));
     const strId = unchangedStrId(this.mapper, entity);
-    if (this.unique) return this.unique.delete(entity, strId, expected);
-    const input = deleteVersionedInput(this.context.tableName, this.mapper.keyOf(strId), expected);
+    if (this.unique) return this.unique.delete(entity, strId, expected, conditions);
+    const input = deleteVersionedInput(this.context.tableName, this.mapper.keyOf(strId), expected, conditions);
     const request = { operation: 'DeleteItem' as const, input };
     const outcome = await sendConditional(this.context.executor, { request, entity: this.className }, () => this.fetchItem(strId));
-    if (!outcome.applied) throw this.conflict(strId, expected, outcome.stored, outcome.error);
+    if (!outcome.applied) throw this.failure(strId, expected, conditions, outcome.stored, outcome.error);
+  }
+
+  /** The stored entity at the version loaded: the caller's condition failed; otherwise a version conflict. */
+  private failure(
+    strId: string,
+    expected: EntityIdentity,
+    conditions: readonly AttributeCondition[] | undefined,
+    stored: Item | undefined,
+    cause: unknown,
+  ): Error {
+    const found = stored && identityOfItem(stored);
+    const atVersion = stored !== undefined && found?.uid === expected.uid && found.version === expected.version;
+    return (atVersion && conditionFailure(this.className, strId, conditions, stored, cause)) || this.conflict(strId, expected, stored, cause);
   }
 
   private putConditionally(input: PutItemCommandInput, strId: string, needStored: boolean): Promise<ConditionalOutcome> {

@@ -16,11 +16,14 @@ const MAX_IN_VALUES = 100;
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date);
 
-/** The filter's conditions, field by field and operator by operator, all ANDed. */
-export function filterConditions(meta: EntityMetadata, plan: CompiledShape, filter: unknown): AttributeCondition[] {
+/**
+ * The filter's conditions, field by field and operator by operator, all ANDed. `label` names the
+ * option in messages (`filter` of a query, `condition` of a write).
+ */
+export function filterConditions(meta: EntityMetadata, plan: CompiledShape, filter: unknown, label = 'filter'): AttributeCondition[] {
   if (filter === undefined) return [];
   const fail = (why: string): never => {
-    throw new InvalidArgumentError(`${meta.className} filter: ${why}.`, meta.className);
+    throw new InvalidArgumentError(`${meta.className} ${label}: ${why}.`, meta.className);
   };
   if (!isPlainObject(filter)) return fail('pass an object of { field: { operator: value } }');
   const conditions: AttributeCondition[] = [];

@@ -1,7 +1,7 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { EntityNotFoundError, TransactionCanceledError, VersionConflictError } from '../../errors';
 import type { DynamoSingleTableError } from '../../errors';
-import type { AttributeChange } from '../../expressions';
+import type { AttributeChange, AttributeCondition } from '../../expressions';
 import type { EntityMapper } from '../../marshalling/entity-mapper';
 import { identityOfItem } from '../../marshalling/stored-item';
 import { itemAfterUpdate } from '../../marshalling/managed';
@@ -55,14 +55,14 @@ export class UniqueWriter<T extends object> {
     }
   }
 
-  async save(change: { entity: T; strId: string; expected: ExpectedIdentity; item: Item }): Promise<void> {
+  async save(change: { entity: T; strId: string; expected: ExpectedIdentity; item: Item; conditions?: readonly AttributeCondition[] }): Promise<void> {
     const { uniques } = await storedUniques(this.mapper, change.entity, change.strId, change.expected, this.fetchItem);
     await this.commit(saveEntries(this.context.tableName, this.mapper, { ...change, before: uniques }));
   }
 
-  async delete(entity: T | undefined, strId: string, expected: ExpectedIdentity): Promise<void> {
+  async delete(entity: T | undefined, strId: string, expected: ExpectedIdentity, conditions?: readonly AttributeCondition[]): Promise<void> {
     const { uniques } = await storedUniques(this.mapper, entity, strId, expected, this.fetchItem);
-    await this.commit(deleteEntries(this.context.tableName, this.mapper, { strId, expected, before: uniques }));
+    await this.commit(deleteEntries(this.context.tableName, this.mapper, { strId, expected, before: uniques, conditions }));
   }
 
   /**
@@ -86,9 +86,9 @@ export class UniqueWriter<T extends object> {
    * `expectedVersion` the caller asked for no particular version: concurrent writes of other fields
    * do not conflict, and a change of those values in between is read again and retried (last writer wins).
    */
-  async update(strId: string, changes: AttributeChange[], expectedVersion: number | undefined): Promise<T> {
-    if (expectedVersion !== undefined) return this.updateOnce(strId, changes, expectedVersion);
-    return this.retryingMoves(() => this.updateOnce(strId, changes, undefined));
+  async update(strId: string, changes: AttributeChange[], expectedVersion: number | undefined, conditions?: readonly AttributeCondition[]): Promise<T> {
+    if (expectedVersion !== undefined) return this.updateOnce(strId, changes, expectedVersion, conditions);
+    return this.retryingMoves(() => this.updateOnce(strId, changes, undefined, conditions));
   }
 
   /** Writes the guards of every unique value the stored entity holds (see claimEntries). */
@@ -101,14 +101,19 @@ export class UniqueWriter<T extends object> {
     });
   }
 
-  private async updateOnce(strId: string, changes: AttributeChange[], expectedVersion: number | undefined): Promise<T> {
+  private async updateOnce(
+    strId: string,
+    changes: AttributeChange[],
+    expectedVersion: number | undefined,
+    conditions: readonly AttributeCondition[] | undefined,
+  ): Promise<T> {
     const item = await this.fetchItem(strId);
     if (!item) throw this.notFound(strId);
     const { version } = identityOfItem(item);
     if (expectedVersion !== undefined && expectedVersion !== version) {
       throw new VersionConflictError(this.mapper.meta.className, strId, expectedVersion, version);
     }
-    const { entries, writeId, indexKeys } = uniqueUpdateEntries(this.context.tableName, this.mapper, { strId, item }, changes, expectedVersion);
+    const { entries, writeId, indexKeys } = uniqueUpdateEntries(this.context.tableName, this.mapper, { strId, item }, changes, expectedVersion, conditions);
     await this.commit(entries);
     return this.mapper.fromItem(itemAfterUpdate(item, changes, indexKeys, writeId));
   }

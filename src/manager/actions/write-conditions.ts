@@ -1,0 +1,39 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { ConditionFailedError } from '../../errors';
+import { failedConditionAttributes } from '../../expressions';
+import type { AttributeCondition } from '../../expressions';
+import type { EntityMapper } from '../../marshalling/entity-mapper';
+import { filterConditions } from './read-options';
+
+/**
+ * The `condition` option of writes: checked and translated like a query's `filter` (same operators,
+ * same encoding), before any request; on a failed write, the fields whose conditions do not hold.
+ */
+
+type Item = Record<string, AttributeValue>;
+
+/** The write's conditions; undefined when none were given. Bad input is refused here, before any request. */
+export function writeConditions<T extends object>(mapper: EntityMapper<T>, condition: unknown): AttributeCondition[] | undefined {
+  const conditions = filterConditions(mapper.meta, mapper.plan, condition, 'condition');
+  return conditions.length > 0 ? conditions : undefined;
+}
+
+/**
+ * The ConditionFailedError of a write whose own guards held on the stored item: the caller's
+ * conditions are then why it failed. The fields are those failing on the item as stored now, or all
+ * of the condition's fields when it has changed since and now holds.
+ */
+export function conditionFailure(
+  entity: string,
+  strId: string,
+  conditions: readonly AttributeCondition[] | undefined,
+  stored: Item,
+  cause: unknown,
+  onlyIfFailingNow = false,
+): ConditionFailedError | undefined {
+  if (!conditions) return undefined;
+  const failing = failedConditionAttributes(stored, conditions);
+  if (failing.length === 0 && onlyIfFailingNow) return undefined;
+  const fields = failing.length > 0 ? failing : [...new Set(conditions.map((c) => c.attribute))];
+  return new ConditionFailedError(entity, strId, fields, cause);
+}
