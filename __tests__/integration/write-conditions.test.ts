@@ -159,6 +159,22 @@ describeEachEngine('write conditions', (engine) => {
     expect((await articles().getByStr('wc-lost')).version).toBe(3);
   });
 
+  it('an update that reads the entity first checks the condition on that read: a failing write is not sent', async () => {
+    await write('wc-read', 'ada', { score: 4 });
+    faults.reset();
+    // byAuthorScore needs the stored score for a new authorId, and the new score for an increment: both read first.
+    const condition = { status: { eq: 'published' } } as const;
+    await expect(counted().update('wc-read', { authorId: 'cat' }, { condition })).rejects.toMatchObject({ code: 'CONDITION_FAILED', fields: ['status'] });
+    await expect(counted().increment('wc-read', 'score', 1, { condition: { score: { gt: 4 } } })).rejects.toMatchObject({ fields: ['score'] });
+    await expect(counted().update('wc-read', { authorId: 'cat' }, { expectedVersion: 9, condition })).rejects.toBeInstanceOf(VersionConflictError);
+    expect(faults.requests).toEqual({ GetItem: 3 });
+    const moved = await counted().update('wc-read', { authorId: 'cat' }, { condition: { status: { eq: 'draft' } } });
+    expect([moved.authorId, moved.version]).toEqual(['cat', 2]);
+    expect(faults.requests).toEqual({ GetItem: 4, UpdateItem: 1 });
+    const [listed] = await articles().query({ index: 'byAuthorScore', where: { authorId: 'cat' } }).toArray();
+    expect(listed?.slug).toBe('wc-read');
+  });
+
   it('bad conditions are refused with zero requests', async () => {
     const mine = await write('wc-bad', 'ada');
     faults.reset();
@@ -227,6 +243,23 @@ describeEachEngine('write conditions', (engine) => {
     expect((saveFailure as TransactionCanceledError).failures[0]?.error).toBeInstanceOf(ConditionFailedError);
     await em().transaction((tx) => tx.delete(mine, { condition: { authorId: { eq: 'ada' } } }));
     await expect(articles().findByStr('wc-tx')).resolves.toBeUndefined();
+  });
+
+  testWhen(transactions, NEEDS, 'transaction forms that read when queued fail on a condition the read breaks, sending nothing', async () => {
+    await write('wc-tx-read', 'ada', { score: 4 });
+    faults.reset();
+    const doomed = faultyEm.transaction((tx) => {
+      tx.create(Favorite, { id: 'eve:wc-tx-read', userId: 'eve', slug: 'wc-tx-read' });
+      tx.update(Article, 'wc-tx-read', { authorId: 'cat' }, { condition: { authorId: { eq: 'bob' } } });
+    });
+    await expect(doomed).rejects.toMatchObject({ code: 'CONDITION_FAILED', strId: 'wc-tx-read', fields: ['authorId'] });
+    const increment = faultyEm.transaction((tx) => tx.increment(Article, 'wc-tx-read', 'score', 1, { condition: { score: { lt: 4 } } }));
+    await expect(increment).rejects.toBeInstanceOf(ConditionFailedError);
+    expect(faults.requests).toEqual({ GetItem: 2 });
+    await faultyEm.transaction((tx) => tx.increment(Article, 'wc-tx-read', 'score', 1, { condition: { score: { eq: 4 } } }));
+    expect(faults.requests).toEqual({ GetItem: 3, TransactWriteItems: 1 });
+    await expect(em().getRepository(Favorite).findByStr('eve:wc-tx-read')).resolves.toBeUndefined();
+    expect((await articles().getByStr('wc-tx-read')).score).toBe(5);
   });
 
   testWhen(transactions, NEEDS, 'entities with @Unique fields: the condition goes on the entity, not on its guards', async () => {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { ConditionFailedError, EntityManager, InvalidArgumentError } from '../../src';
+import { ConditionFailedError, EntityManager, Field, Index, InvalidArgumentError, StrId, Table, VersionConflictError } from '../../src';
 import { failedConditionAttributes, holdsCondition } from '../../src/expressions';
 import type { AttributeCondition } from '../../src/expressions';
 import { deleteVersionedInput, replaceItemInput, updateItemInput } from '../../src/operations';
@@ -183,5 +183,99 @@ describe('repository writes with a condition', () => {
     await expect(em.transaction((tx) => tx.increment(User, 'john', 'email' as never))).rejects.toThrow(/not a number field/);
     await expect(em.transaction((tx) => tx.increment(User, 'john', 'age', Number.NaN))).rejects.toThrow(/finite amount/);
     expect(sent).toHaveLength(1);
+  });
+});
+
+@Table('wcPost')
+@Index('byAuthor', { partition: ['authorId'], sort: ['createdAt'] })
+@Index('byLeague', { partition: ['league'], sort: ['points'] })
+class Post {
+  @StrId() slug!: string;
+  @Field() authorId?: string;
+  @Field() createdAt?: Date;
+  @Field() status?: string;
+  @Field() league?: string;
+  @Field() points?: number;
+  uid?: string;
+  version?: number;
+}
+
+describe('an update that reads the entity first checks its condition on the item read', () => {
+  const storedPost = {
+    PK: { S: 'wcPost#p1' }, SK: { S: 'wcPost' }, slug: { S: 'p1' }, uid: { S: '0190f0e2-0000-7000-8000-000000000000' }, version: { N: '3' },
+    authorId: { S: 'ann' }, createdAt: { S: '2024-05-01T10:00:00.000Z' }, status: { S: 'draft' }, league: { S: 'gold' }, points: { N: '10' },
+  };
+  function setup() {
+    const { client, sent } = fakeClient((command) => (command.operation === 'GetItem' ? { Item: storedPost } : { Attributes: storedPost }));
+    const em = new EntityManager({ client, tableName: 'app' });
+    return { posts: em.getRepository(Post), em, sent };
+  }
+  const doomed = { authorId: { eq: 'bob' }, status: { eq: 'draft' } } as const;
+
+  it('a condition failing on the item read is ConditionFailedError naming the failing fields; only the GetItem is sent', async () => {
+    const { posts, sent } = setup();
+    const error = await posts.update('p1', { authorId: 'cat' }, { condition: doomed }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConditionFailedError);
+    expect(error).toMatchObject({ code: 'CONDITION_FAILED', entity: 'Post', strId: 'p1', fields: ['authorId'] });
+    await expect(posts.increment('p1', 'points', 5, { condition: { points: { gt: 10 } } })).rejects.toMatchObject({ fields: ['points'] });
+    expect(sent.map((c) => c.operation)).toEqual(['GetItem', 'GetItem']);
+  });
+
+  it('a condition holding on the item read is still sent in the UpdateItem (the item may change in between)', async () => {
+    const { posts, sent } = setup();
+    await posts.update('p1', { authorId: 'cat' }, { condition: { authorId: { eq: 'ann' } } });
+    await posts.increment('p1', 'points', 5, { condition: { points: { gte: 10 } } });
+    expect(sent.map((c) => c.operation)).toEqual(['GetItem', 'UpdateItem', 'GetItem', 'UpdateItem']);
+    expect(sent[1]?.input.ConditionExpression).toMatch(/ AND \(#uc0 = :uc0\)$/);
+    expect(sent[1]?.input.ExpressionAttributeValues).toMatchObject({ ':uc0': { S: 'ann' } });
+    expect(sent[3]?.input.ConditionExpression).toMatch(/ AND \(#uc0 >= :uc0\)$/);
+    expect(sent[3]?.input.ExpressionAttributeNames).toMatchObject({ '#uc0': 'points' });
+  });
+
+  it('with expectedVersion, another version read is VersionConflictError, whatever the condition', async () => {
+    const { posts, em, sent } = setup();
+    await expect(posts.update('p1', { authorId: 'cat' }, { expectedVersion: 2, condition: doomed })).rejects.toBeInstanceOf(VersionConflictError);
+    await expect(posts.increment('p1', 'points', 1, { expectedVersion: 2, condition: doomed })).rejects.toBeInstanceOf(VersionConflictError);
+    await expect(em.transaction((tx) => tx.update(Post, 'p1', { authorId: 'cat' }, { expectedVersion: 2, condition: doomed }))).rejects.toBeInstanceOf(
+      VersionConflictError,
+    );
+    expect(sent.map((c) => c.operation)).toEqual(['GetItem', 'GetItem', 'GetItem']);
+  });
+
+  it('transaction forms fail with ConditionFailedError before anything is sent', async () => {
+    const { em, sent } = setup();
+    const update = await em
+      .transaction((tx) => {
+        tx.create(Post, { slug: 'p2' });
+        tx.update(Post, 'p1', { authorId: 'cat' }, { expectedVersion: 3, condition: doomed });
+      })
+      .catch((e: unknown) => e);
+    expect(update).toBeInstanceOf(ConditionFailedError);
+    expect(update).toMatchObject({ entity: 'Post', strId: 'p1', fields: ['authorId'] });
+    const increment = em.transaction((tx) => tx.increment(Post, 'p1', 'points', 1, { condition: { league: { ne: 'gold' } } }));
+    await expect(increment).rejects.toMatchObject({ code: 'CONDITION_FAILED', fields: ['league'] });
+    expect(sent.map((c) => c.operation)).toEqual(['GetItem', 'GetItem']);
+  });
+
+  it('a passing condition in a transaction stays in its Update entry', async () => {
+    const { em, sent } = setup();
+    await em.transaction((tx) => tx.update(Post, 'p1', { authorId: 'cat' }, { condition: { authorId: { eq: 'ann' } } }));
+    expect(sent.map((c) => c.operation)).toEqual(['GetItem', 'TransactWriteItems']);
+    const update = (sent[1]?.input.TransactItems as Array<{ Update: Record<string, unknown> }>)[0]?.Update;
+    expect(update?.ConditionExpression).toMatch(/ AND \(#uc0 = :uc0\)$/);
+    expect(update?.ExpressionAttributeValues).toMatchObject({ ':uc0': { S: 'ann' } });
+  });
+
+  it('an update of @Unique fields (which reads the entity) checks it too, repository and transaction forms', async () => {
+    const storedAccount = { PK: { S: 'account#a' }, SK: { S: 'account' }, handle: { S: 'a' }, uid: { S: '0190f0e2-0000-7000-8000-000000000000' }, version: { N: '2' }, email: { S: 'a@x.io' }, balance: { N: '5' } };
+    const { client, sent } = fakeClient(() => ({ Item: storedAccount }));
+    const em = new EntityManager({ client, tableName: 'app' });
+    const accounts = em.getRepository(Account);
+    await expect(accounts.update('a', { email: 'b@x.io' }, { condition: { balance: { gt: 5 } } })).rejects.toMatchObject({ code: 'CONDITION_FAILED', fields: ['balance'] });
+    await expect(em.transaction((tx) => tx.update(Account, 'a', { email: 'b@x.io' }, { condition: { balance: { gt: 5 } } }))).rejects.toMatchObject({
+      code: 'CONDITION_FAILED',
+      fields: ['balance'],
+    });
+    expect(sent.map((c) => c.operation)).toEqual(['GetItem', 'GetItem']);
   });
 });

@@ -15,7 +15,7 @@ import type { TransactionEntry } from '../operations/transaction-entry';
 import { checkedIdentity, incrementAmount, prepareCreate, storedUniques, unchangedStrId } from './actions/entity-checks';
 import { checkVersionOption, incrementAsSet } from './actions/entity-updater';
 import type { WriteOptions } from './actions/entity-writer';
-import { writeConditions } from './actions/write-conditions';
+import { checkConditionsOnRead, writeConditions } from './actions/write-conditions';
 import type { ExpectedAttributes } from '../operations/entity-commands';
 import type { RepositoryContext } from './context';
 import { runTransaction } from '../runners/transaction-runner';
@@ -23,6 +23,12 @@ import type { EntityInput, NumericKeys } from './types';
 import type { UpdateOptions } from './actions/entity-updater';
 
 type Item = Record<string, AttributeValue>;
+
+/** What guards a partial update besides the library's own conditions. */
+interface UpdateGuards {
+  expectedVersion: number | undefined;
+  conditions: readonly AttributeCondition[] | undefined;
+}
 
 /**
  * Collects writes over any entity types and commits them as one TransactWriteItems when the
@@ -84,11 +90,15 @@ export class Transaction {
       if (changes.some((change) => mapper.meta.uniqueFields.includes(change.attribute))) {
         const item = await this.fetchItem(key);
         if (!item) throw new EntityNotFoundError(mapper.meta.className, { [mapper.meta.strIdProperty]: strId });
+        // At another version than expected, the commit reports VersionConflictError, whatever the condition.
+        if (expectedVersion === undefined || expectedVersion === identityOfItem(item).version) {
+          checkConditionsOnRead(mapper.meta.className, strId, conditions, item);
+        }
         return uniqueUpdateEntries(this.context.tableName, mapper, { strId, item }, changes, expectedVersion, conditions).entries;
       }
       // New index keys that depend on stored values are computed from the item read now; the entry
       // then applies only while those values are still stored (a transaction cannot read inside itself).
-      const item = indexKeysNeedStoredItem(mapper.meta, changes) ? await this.fetchAt(mapper, strId, expectedVersion) : undefined;
+      const item = indexKeysNeedStoredItem(mapper.meta, changes) ? await this.fetchAt(mapper, strId, { expectedVersion, conditions }) : undefined;
       return [this.updateOf(mapper, strId, { changes, item }, { expectedVersion, conditions })];
     });
   }
@@ -115,7 +125,7 @@ export class Transaction {
         const changes: AttributeChange[] = [{ kind: 'increment', attribute: field, by: amount }];
         return [this.updateOf(mapper, strId, { changes }, guards)];
       }
-      const item = await this.fetchAt(mapper, strId, guards.expectedVersion);
+      const item = await this.fetchAt(mapper, strId, guards);
       const { changes, expected } = incrementAsSet(mapper.meta.className, item, field, kind, amount);
       return [this.updateOf(mapper, strId, { changes, item, expected }, guards)];
     });
@@ -126,7 +136,7 @@ export class Transaction {
     mapper: EntityMapper<T>,
     strId: string,
     computed: { changes: AttributeChange[]; item?: Item; expected?: ExpectedAttributes },
-    guards: { expectedVersion: number | undefined; conditions: readonly AttributeCondition[] | undefined },
+    guards: UpdateGuards,
   ): TransactionEntry {
     const { changes, item } = computed;
     const { expectedVersion, conditions } = guards;
@@ -141,14 +151,19 @@ export class Transaction {
     return { ...base, request, operation: 'update', expectedVersion: explained, writeId, ...(conditions ? { conditions } : {}) };
   }
 
-  /** The stored item (at `expectedVersion`, if given): EntityNotFoundError or VersionConflictError now, before any write. */
-  private async fetchAt<T extends object>(mapper: EntityMapper<T>, strId: string, expectedVersion: number | undefined): Promise<Item> {
+  /**
+   * The stored item, at `expectedVersion` and meeting `conditions` if given: EntityNotFoundError,
+   * VersionConflictError or ConditionFailedError now, before anything is sent.
+   */
+  private async fetchAt<T extends object>(mapper: EntityMapper<T>, strId: string, guards: UpdateGuards): Promise<Item> {
+    const { expectedVersion, conditions } = guards;
     const item = await this.fetchItem(mapper.keyOf(strId));
     if (!item) throw new EntityNotFoundError(mapper.meta.className, { [mapper.meta.strIdProperty]: strId });
     const { version } = identityOfItem(item);
     if (expectedVersion !== undefined && version !== expectedVersion) {
       throw new VersionConflictError(mapper.meta.className, strId, expectedVersion, version);
     }
+    checkConditionsOnRead(mapper.meta.className, strId, conditions, item);
     return item;
   }
 

@@ -24,7 +24,7 @@ import { retryingMoves } from './moved-retry';
 import type { UniqueWriter } from './unique-writer';
 import type { EntityInput, Filter } from '../types';
 import type { AttributeCondition } from '../../expressions';
-import { conditionFailure, writeConditions } from './write-conditions';
+import { checkConditionsOnRead, conditionFailure, writeConditions } from './write-conditions';
 
 type Item = Record<string, AttributeValue>;
 type Expected = Record<string, AttributeValue | undefined>;
@@ -122,8 +122,9 @@ export class EntityUpdater<T extends object> {
   }
 
   /**
-   * Reads the item (at `expectedVersion`, if given), then sends the update whose index keys it
-   * computed from the values read, valid while they are still stored. A change of them in between
+   * Reads the item (at `expectedVersion`, if given, and meeting the caller's condition: else nothing
+   * is sent), then sends the update whose index keys it computed from the values read, valid while
+   * they are still stored. A change of them in between
    * is read again and retried; after the attempts are spent it is a VersionConflictError.
    */
   private async readThenApply(
@@ -140,6 +141,7 @@ export class EntityUpdater<T extends object> {
       if (expectedVersion !== undefined && version !== expectedVersion) {
         throw new VersionConflictError(this.className, strId, expectedVersion, version);
       }
+      checkConditionsOnRead(this.className, strId, guards.conditions, item);
       const { changes, expected = {} } = changesOf(item);
       const indexKeys = indexKeysForUpdate(this.mapper.meta, changes, item);
       const expectedAttributes = { ...expected, ...indexKeys.expected };

@@ -12,6 +12,7 @@ import type { TransactionEntry } from '../../operations/transaction-entry';
 import { storedUniques } from './entity-checks';
 import type { RepositoryContext } from '../context';
 import { retryingMoves } from './moved-retry';
+import { checkConditionsOnRead } from './write-conditions';
 import { runExplainedTransaction } from '../../runners/transaction-runner';
 
 type Item = Record<string, AttributeValue>;
@@ -113,6 +114,7 @@ export class UniqueWriter<T extends object> {
     if (expectedVersion !== undefined && expectedVersion !== version) {
       throw new VersionConflictError(this.mapper.meta.className, strId, expectedVersion, version);
     }
+    checkConditionsOnRead(this.mapper.meta.className, strId, conditions, item);
     const { entries, writeId, indexKeys } = uniqueUpdateEntries(this.context.tableName, this.mapper, { strId, item }, changes, expectedVersion, conditions);
     await this.commit(entries);
     return this.mapper.fromItem(itemAfterUpdate(item, changes, indexKeys, writeId));

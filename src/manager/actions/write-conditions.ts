@@ -37,3 +37,19 @@ export function conditionFailure(
   const fields = failing.length > 0 ? failing : [...new Set(conditions.map((c) => c.attribute))];
   return new ConditionFailedError(entity, strId, fields, cause);
 }
+
+/**
+ * Checks the caller's conditions on the item an update has just read (to compute its index keys or
+ * move its unique guards): a write certain to fail is not sent. The write keeps its condition
+ * anyway, since the item may change between the read and the write.
+ */
+export function checkConditionsOnRead(
+  entity: string,
+  strId: string,
+  conditions: readonly AttributeCondition[] | undefined,
+  item: Item,
+): void {
+  if (!conditions) return;
+  const failing = failedConditionAttributes(item, conditions);
+  if (failing.length > 0) throw new ConditionFailedError(entity, strId, failing);
+}
