@@ -56,7 +56,11 @@ export class BatchOperations<T extends object> {
     this.retry = context.batchRetry ?? DEFAULT_BATCH_RETRY;
   }
 
-  async getMany(strIds: readonly string[]): Promise<Array<T | undefined>> {
+  /**
+   * The entities with these str ids, in input order (undefined where none is stored). `keep`, when
+   * given, sees each stored item before it is decoded: an item it refuses counts as not stored.
+   */
+  async getMany(strIds: readonly string[], keep?: (item: Item) => boolean): Promise<Array<T | undefined>> {
     const ids = this.checkedList(strIds, 'getMany');
     const entries = new Map<string, KeyEntry & { key: ItemKey }>();
     for (const strId of ids) {
@@ -66,7 +70,7 @@ export class BatchOperations<T extends object> {
     }
     // One instance per str id: duplicates in the input share it, so saving it twice cannot conflict.
     const found = new Map<string, T>();
-    const outcome = await runBatch([...entries.values()], BATCH_GET_MAX_KEYS, (part) => this.getChunk(part, found), this.retry);
+    const outcome = await runBatch([...entries.values()], BATCH_GET_MAX_KEYS, (part) => this.getChunk(part, found, keep), this.retry);
     const results = ids.map((strId) => found.get(strId));
     if (outcome.left.length > 0) {
       throw new BatchGetIncompleteError(this.className, outcome.left.map((e) => e.strId), results, outcome.failure);
@@ -108,10 +112,12 @@ export class BatchOperations<T extends object> {
     }
   }
 
-  private async getChunk<E extends KeyEntry & { key: ItemKey }>(part: E[], found: Map<string, T>): Promise<E[]> {
+  private async getChunk<E extends KeyEntry & { key: ItemKey }>(part: E[], found: Map<string, T>, keep?: (item: Item) => boolean): Promise<E[]> {
     const { tableName, executor } = this.context;
     const output = await executor.send('BatchGetItem', batchGetInput(tableName, part.map((e) => e.key)), this.className);
-    for (const item of output.Responses?.[tableName] ?? []) found.set(this.strIdOfItem(item), this.mapper.fromItem(item));
+    for (const item of output.Responses?.[tableName] ?? []) {
+      if (keep === undefined || keep(item)) found.set(this.strIdOfItem(item), this.mapper.fromItem(item));
+    }
     const unprocessed = new Set((output.UnprocessedKeys?.[tableName]?.Keys ?? []).map(keyIdOf));
     return part.filter((e) => unprocessed.has(e.keyId));
   }

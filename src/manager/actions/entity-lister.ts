@@ -13,13 +13,16 @@ import { EMPTY_SOURCE, EntityIterable, checkLimit } from '../entity-iterable';
 import type { PageSource } from '../entity-iterable';
 import type { RepositoryContext } from '../context';
 import type { CountOptions, ListOptions, QueryOptions } from '../types';
-import { planRead } from './read-plan';
+import { planRead, stillMatches } from './read-plan';
 import type { ReadPlan } from './read-plan';
 
 type Item = Record<string, AttributeValue>;
 
-/** Reads whole entities by str id, in order (undefined where none is stored): the batch machinery. */
-export type GetMany<T> = (strIds: readonly string[]) => Promise<Array<T | undefined>>;
+/**
+ * Reads whole entities by str id, in order (undefined where none is stored, or where `keep` refuses
+ * the stored item): the batch machinery.
+ */
+export type GetMany<T> = (strIds: readonly string[], keep?: (item: Item) => boolean) => Promise<Array<T | undefined>>;
 
 /** An entity of a keys-only index query, with the index item it was found by (the cursor's position). */
 interface KeyedEntity<T> {
@@ -95,17 +98,19 @@ export class EntityLister<T extends object> {
 
   /**
    * A keys-only index holds keys (and a field-list index queried without select, only some fields):
-   * each page's entities are then read by key (BatchGetItem), kept in index order; one deleted
-   * between the two reads is skipped.
+   * each page's entities are then read by key (BatchGetItem), kept in index order. One deleted
+   * between the two reads is skipped, and so is one whose fields changed so that it no longer matches
+   * the query (its key condition or filter); the cursor still follows the index items.
    */
   private keysOnlyQuery(plan: ReadPlan, index: IndexMetadata, descending: boolean, startKey: ItemKey | undefined, limit: number | undefined) {
     const query = plan.query as NonNullable<ReadPlan['query']>;
+    const matches = (item: Item) => stillMatches(this.metadata, plan, item);
     const source: PageSource<KeyedEntity<T>> = {
       fetch: async (from, pageLimit) => {
         const input = keyQueryInput(this.context.tableName, { ...query, startKey: from, limit: pageLimit, descending });
         const output = await this.sendQuery(input, index);
         const indexItems = output.Items ?? [];
-        const entities = indexItems.length > 0 ? await this.getMany(indexItems.map((item) => this.strIdOfItem(item))) : [];
+        const entities = indexItems.length > 0 ? await this.getMany(indexItems.map((item) => this.strIdOfItem(item)), matches) : [];
         const items = indexItems.flatMap((indexItem, i) => {
           const entity = entities[i];
           return entity === undefined ? [] : [{ indexItem, entity }];

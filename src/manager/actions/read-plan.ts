@@ -2,7 +2,10 @@ import { InvalidArgumentError } from '../../errors';
 import { primaryKeyOf } from '../../keys';
 import type { CursorPosition, ItemKey } from '../../keys';
 import type { CursorKind } from '../../keys/cursor';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { holdsCondition } from '../../expressions';
 import type { AttributeCondition } from '../../expressions';
+import { indexKeyOf } from '../../keys/index-key';
 import { matchesSortKeyCondition } from '../../keys/index-key-range';
 import type { CompiledShape } from '../../marshalling/codec';
 import { ATTR } from '../../metadata/attributes';
@@ -11,6 +14,7 @@ import type { EntityMetadata, IndexMetadata } from '../../metadata/types';
 import { sortKeyExpression } from '../../operations/query-commands';
 import type { KeyQuery } from '../../operations/query-commands';
 import { indexKeyCondition, indexNamed } from './key-conditions';
+import type { IndexKeyCondition } from './key-conditions';
 import { createdRange, filterConditions, projectionOf } from './read-options';
 
 /**
@@ -31,8 +35,23 @@ export interface ReadPlan {
    * or a field-list index queried without `select` (its items hold some fields only).
    */
   readonly readsByKey: boolean;
+  /** The `where` of an `@Index` query as key texts (undefined for the type listing). */
+  readonly keyCondition: IndexKeyCondition | undefined;
   /** The ExclusiveStartKey after a cursor's position, or an InvalidArgumentError if the cursor is another read's. */
   startKeyOf(position: CursorPosition): ItemKey;
+}
+
+/**
+ * Whether an entity read by key after an index query (its stored item, read consistently) still
+ * belongs to that query: its current index key is in the query's partition and sort-key range, and
+ * it passes the query's filter. Its fields may have changed between the two reads.
+ */
+export function stillMatches(meta: EntityMetadata, plan: ReadPlan, item: Record<string, AttributeValue>): boolean {
+  const { index, keyCondition } = plan;
+  if (index === undefined || keyCondition === undefined) return true;
+  const key = indexKeyOf(meta, index, item);
+  if (key === undefined || key.partition !== keyCondition.partition || !matchesSortKeyCondition(key.sort, keyCondition.sort)) return false;
+  return (plan.query?.filter ?? []).every((condition) => holdsCondition(item, condition));
 }
 
 /** The options as given: each is checked at run time (a JavaScript caller or a JSON body may send anything). */
@@ -94,6 +113,7 @@ function planIndexQuery(meta: EntityMetadata, plan: CompiledShape, options: Read
     filtered: filter.length > 0,
     partial: selected !== undefined,
     readsByKey,
+    keyCondition: key,
     startKeyOf: (position) => {
       const { partition, sort: sortKey = '' } = position;
       if (position.index !== index.name || partition !== key.partition || !matchesSortKeyCondition(sortKey, key.sort)) throw otherRead(meta);
@@ -167,6 +187,7 @@ function planTypeListing(meta: EntityMetadata, plan: CompiledShape, options: Rea
     filtered: filter.length > 0,
     partial: projection !== undefined,
     readsByKey: false,
+    keyCondition: undefined,
     startKeyOf: (position) => {
       const uid = position.uid as string;
       if (!created.contains(uid)) throw otherRead(meta);
