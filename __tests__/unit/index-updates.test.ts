@@ -371,3 +371,14 @@ describe('update() and increment() requests of indexed entities', () => {
     expect(sent.map((c) => c.operation)).toEqual(['GetItem']);
   });
 });
+
+describe('holdsAttributes: what a conditioned update expects, compared as DynamoDB compares', () => {
+  it('numbers by value whatever their spelling, absent as absent, NULL as a value', () => {
+    expect(holdsAttributes({ n: { N: '1.0' } }, { n: { N: '1' } })).toBe(true);
+    expect(holdsAttributes({ n: { N: '1E+2' } }, { n: { N: '100' } })).toBe(true);
+    expect(holdsAttributes({ n: { N: '2' } }, { n: { N: '1' } })).toBe(false);
+    expect(holdsAttributes({}, { s: undefined })).toBe(true);
+    expect(holdsAttributes({ s: { NULL: true } }, { s: undefined })).toBe(false);
+    expect(holdsAttributes({ s: { S: 'a' } }, { s: { S: 'a' }, t: undefined })).toBe(true);
+  });
+});

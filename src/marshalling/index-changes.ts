@@ -1,4 +1,5 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { holdsCondition } from '../expressions';
 import type { AttributeChange } from '../expressions';
 import { indexKeyOf, indexKeyProblem } from '../keys/index-key';
 import { ATTR } from '../metadata/attributes';
@@ -66,14 +67,14 @@ export function indexKeyChanges(meta: EntityMetadata, changes: readonly Attribut
   return result;
 }
 
-/** Whether the item holds exactly these values (undefined: the attribute is absent). */
+/**
+ * Whether the item holds exactly these values (undefined: the attribute is absent), compared as the
+ * write's condition compares them in DynamoDB (numbers by value, whatever their spelling).
+ */
 export function holdsAttributes(item: Item, expected: Readonly<Record<string, AttributeValue | undefined>>): boolean {
-  return Object.entries(expected).every(([attribute, value]) => sameValue(item[attribute], value));
-}
-
-function sameValue(a: AttributeValue | undefined, b: AttributeValue | undefined): boolean {
-  if (a === undefined || b === undefined) return a === b;
-  return JSON.stringify(a) === JSON.stringify(b);
+  return Object.entries(expected).every(([attribute, value]) =>
+    holdsCondition(item, value === undefined ? { attribute, op: 'exists', exists: false } : { attribute, op: 'eq', value }),
+  );
 }
 
 function keyFieldsOf(index: IndexMetadata): string[] {
