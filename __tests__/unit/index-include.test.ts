@@ -4,7 +4,7 @@ import { BaseEntity, EntityManager, Field, getEntityMetadata, Index, InvalidArgu
 import { tableLayoutOfEntities } from '../../src/metadata/table-layout';
 import type { IndexLayout } from '../../src/metadata/table-layout';
 import { recordedIndexOf } from '../../src/operations/layout-record';
-import { indexKeyChanges } from '../../src/operations/reindex-commands';
+import { reindexKeyChanges } from '../../src/operations/reindex-commands';
 import { addIndexInput, createTableInput, tableConflicts } from '../../src/operations/table-schema';
 import { fakeClient } from '../support/fake-client';
 import type { SentCommand } from '../support/fake-client';
@@ -133,7 +133,7 @@ describe('a field-list index: reindex', () => {
       PK: { S: 'article#a' }, SK: { S: 'article' }, uid: { S: UID }, version: { N: '1' }, tag: { S: 'rust' },
       _gsi1pk: { S: 'stale' }, '_gsi.article.byOldTag.pk': { S: 'x' }, '_gsi.article.byOldTag.sk': { S: 'y' },
     };
-    expect(indexKeyChanges(getEntityMetadata(Article), item)).toEqual({
+    expect(reindexKeyChanges(getEntityMetadata(Article), item)).toEqual({
       set: { '_gsi.article.byTag.pk': { S: RUST }, '_gsi.article.byTag.sk': { S: ' !' } },
       remove: ['_gsi1pk', '_gsi.article.byOldTag.pk', '_gsi.article.byOldTag.sk'],
       problems: [],

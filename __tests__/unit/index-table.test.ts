@@ -5,7 +5,7 @@ import { Index } from '../../src/decorators';
 import { RequestExecutor } from '../../src/client/executor';
 import { gsiLayout, tableLayoutOfEntities } from '../../src/metadata/table-layout';
 import { layoutRecordProblems, recordedIndexOf, recordIndexesInput } from '../../src/operations/layout-record';
-import { indexKeyChanges, reindexUpdateInput } from '../../src/operations/reindex-commands';
+import { reindexKeyChanges, reindexUpdateInput } from '../../src/operations/reindex-commands';
 import { addIndexInput, createTableInput, missingIndexes, tableConflicts } from '../../src/operations/table-schema';
 import { ensureTable } from '../../src/runners/table-setup';
 import { awsError, fakeClient } from '../support/fake-client';
@@ -130,7 +130,7 @@ describe('reindex: UpdateItem input', () => {
   };
 
   it('sets the keys that differ, removes the ones no index uses, conditioned on uid and version, without moving the version', () => {
-    const changes = indexKeyChanges(meta(), item);
+    const changes = reindexKeyChanges(meta(), item);
     expect(reindexUpdateInput('app', item, changes)).toEqual({
       TableName: 'app',
       Key: { PK: { S: 'note#n1' }, SK: { S: 'note' } },
@@ -149,12 +149,12 @@ describe('reindex: UpdateItem input', () => {
   });
 
   it('nothing to change once the keys are written; an item without a version is matched by its absence', () => {
-    const indexed = { ...item, ...indexKeyChanges(meta(), item).set };
+    const indexed = { ...item, ...reindexKeyChanges(meta(), item).set };
     delete (indexed as Partial<typeof indexed>)._gsik1pk;
     delete (indexed as Partial<typeof indexed>)._gsik1sk;
-    expect(indexKeyChanges(meta(), indexed)).toEqual({ set: {}, remove: [], problems: [] });
+    expect(reindexKeyChanges(meta(), indexed)).toEqual({ set: {}, remove: [], problems: [] });
     const { version: _version, ...legacy } = item;
-    expect(reindexUpdateInput('app', legacy, indexKeyChanges(meta(), legacy)).ConditionExpression).toBe('#uid = :uid AND attribute_not_exists(#version)');
+    expect(reindexUpdateInput('app', legacy, reindexKeyChanges(meta(), legacy)).ConditionExpression).toBe('#uid = :uid AND attribute_not_exists(#version)');
   });
 });
 

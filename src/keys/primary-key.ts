@@ -14,6 +14,11 @@ export function partitionKeyOf(typeName: string, strId: string): string {
   return typeName + KEY_SEPARATOR + strId;
 }
 
+/** The str id of an entity item (or key) of this type: its partition key after `<typeName>#`. */
+export function strIdOfItem(meta: EntityMetadata, item: Readonly<Record<string, AttributeValue>>): string {
+  return (item[ATTR.pk]?.S ?? '').slice(meta.typeName.length + KEY_SEPARATOR.length);
+}
+
 export function primaryKeyOf(meta: EntityMetadata, strId: string): ItemKey {
   return { [ATTR.pk]: { S: partitionKeyOf(meta.typeName, strId) }, [ATTR.sk]: { S: meta.typeName } };
 }

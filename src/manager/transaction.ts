@@ -1,6 +1,6 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { EntityNotFoundError, EntityValidationError, InvalidArgumentError, VersionConflictError } from '../errors';
-import type { AttributeChange, AttributeCondition } from '../expressions';
+import { EntityNotFoundError, EntityValidationError, InvalidArgumentError } from '../errors';
+import type { AttributeChange } from '../expressions';
 import { newWriteId } from '../keys';
 import { EntityMapper } from '../marshalling/entity-mapper';
 import { indexKeysNeedStoredItem, isIndexKeyField } from '../marshalling/index-changes';
@@ -15,7 +15,8 @@ import type { TransactionEntry } from '../operations/transaction-entry';
 import { checkedIdentity, incrementAmount, prepareCreate, storedUniques, unchangedStrId } from './actions/entity-checks';
 import { checkVersionOption, incrementAsSet } from './actions/entity-updater';
 import type { WriteOptions } from './actions/entity-writer';
-import { checkConditionsOnRead, writeConditions } from './actions/write-conditions';
+import { checkConditionsOnRead, checkedReadItem, writeConditions } from './actions/write-conditions';
+import type { WriteGuards } from './actions/write-conditions';
 import type { ExpectedAttributes } from '../operations/entity-commands';
 import type { RepositoryContext } from './context';
 import { runTransaction } from '../runners/transaction-runner';
@@ -23,12 +24,6 @@ import type { EntityInput, NumericKeys } from './types';
 import type { UpdateOptions } from './actions/entity-updater';
 
 type Item = Record<string, AttributeValue>;
-
-/** What guards a partial update besides the library's own conditions. */
-interface UpdateGuards {
-  expectedVersion: number | undefined;
-  conditions: readonly AttributeCondition[] | undefined;
-}
 
 /**
  * Collects writes over any entity types and commits them as one TransactWriteItems when the
@@ -136,7 +131,7 @@ export class Transaction {
     mapper: EntityMapper<T>,
     strId: string,
     computed: { changes: AttributeChange[]; item?: Item; expected?: ExpectedAttributes },
-    guards: UpdateGuards,
+    guards: WriteGuards,
   ): TransactionEntry {
     const { changes, item } = computed;
     const { expectedVersion, conditions } = guards;
@@ -155,16 +150,8 @@ export class Transaction {
    * The stored item, at `expectedVersion` and meeting `conditions` if given: EntityNotFoundError,
    * VersionConflictError or ConditionFailedError now, before anything is sent.
    */
-  private async fetchAt<T extends object>(mapper: EntityMapper<T>, strId: string, guards: UpdateGuards): Promise<Item> {
-    const { expectedVersion, conditions } = guards;
-    const item = await this.fetchItem(mapper.keyOf(strId));
-    if (!item) throw new EntityNotFoundError(mapper.meta.className, { [mapper.meta.strIdProperty]: strId });
-    const { version } = identityOfItem(item);
-    if (expectedVersion !== undefined && version !== expectedVersion) {
-      throw new VersionConflictError(mapper.meta.className, strId, expectedVersion, version);
-    }
-    checkConditionsOnRead(mapper.meta.className, strId, conditions, item);
-    return item;
+  private async fetchAt<T extends object>(mapper: EntityMapper<T>, strId: string, guards: WriteGuards): Promise<Item> {
+    return checkedReadItem(mapper, strId, await this.fetchItem(mapper.keyOf(strId)), guards).item;
   }
 
   /** Deletes a loaded entity at its version (and meeting `condition`, if given), releasing its unique values. */

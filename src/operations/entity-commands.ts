@@ -8,7 +8,9 @@ import type {
 } from '@aws-sdk/client-dynamodb';
 import { buildConditionExpression, buildFilterExpression, mergeAttributes } from '../expressions';
 import type { AttributeCondition, Condition } from '../expressions';
+import { primaryKeyOf } from '../keys';
 import type { ItemKey } from '../keys';
+import type { EntityMetadata } from '../metadata/types';
 import { ATTR } from '../metadata/attributes';
 import { TYPE_INDEX } from '../metadata/table-layout';
 
@@ -133,6 +135,11 @@ export interface TypeQueryOptions {
   limit?: number;
   startKey?: ItemKey;
   descending?: boolean;
+}
+
+/** Where a type-index listing resumes after the entity (str id, uid) a cursor names: its ExclusiveStartKey. */
+export function typeIndexStartKey(meta: EntityMetadata, strId: string, uid: string): ItemKey {
+  return { ...primaryKeyOf(meta, strId), [TYPE_INDEX.partition.name]: { S: meta.typeName }, [TYPE_INDEX.sort.name]: { S: uid } };
 }
 
 /** Every entity of a type, in uid (creation) order, from the type index: never a scan. */

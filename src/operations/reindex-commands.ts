@@ -7,7 +7,7 @@ import type { EntityMetadata } from '../metadata/types';
 type Item = Record<string, AttributeValue>;
 
 /** How a stored item's index key attributes must change to match its declared indexes. */
-export interface IndexKeyChanges {
+export interface ReindexKeyChanges {
   /** Key attributes to write: missing, or holding another key. */
   readonly set: Item;
   /** `_gsiNpk`/`_gsiNsk` attributes no declared index of the item uses any more. */
@@ -20,7 +20,7 @@ export interface IndexKeyChanges {
  * Compares the index keys an item's stored fields imply with the ones it holds. Empty (nothing to
  * set or remove) for an item already indexed as declared, which makes reindexing idempotent.
  */
-export function indexKeyChanges(meta: EntityMetadata, item: Item): IndexKeyChanges {
+export function reindexKeyChanges(meta: EntityMetadata, item: Item): ReindexKeyChanges {
   const problems: string[] = [];
   const wanted = indexAttributesOf(meta, item, (_index, problem) => problems.push(problem));
   if (problems.length > 0) return { set: {}, remove: [], problems };
@@ -30,7 +30,7 @@ export function indexKeyChanges(meta: EntityMetadata, item: Item): IndexKeyChang
   return { set, remove, problems };
 }
 
-export function hasChanges(changes: IndexKeyChanges): boolean {
+export function hasChanges(changes: ReindexKeyChanges): boolean {
   return changes.remove.length > 0 || Object.keys(changes.set).length > 0;
 }
 
@@ -40,7 +40,7 @@ export function hasChanges(changes: IndexKeyChanges): boolean {
  * overwritten. The version does not move and the write history is untouched: a reindex is no change
  * of the entity, so it cannot make a user's later save conflict.
  */
-export function reindexUpdateInput(tableName: string, item: Item, changes: IndexKeyChanges): UpdateItemCommandInput {
+export function reindexUpdateInput(tableName: string, item: Item, changes: ReindexKeyChanges): UpdateItemCommandInput {
   const names: Record<string, string> = { '#uid': ATTR.uid, '#version': ATTR.version };
   const values: Item = { ':uid': item[ATTR.uid] as AttributeValue };
   const sets = Object.entries(changes.set).map(([name, value], i) => {

@@ -8,7 +8,7 @@ import {
 } from '../../errors';
 import { DEFAULT_BATCH_RETRY } from '../../client/retry';
 import type { ResolvedBatchRetry } from '../../client/retry';
-import { isUid, newUid, partitionKeyOf } from '../../keys';
+import { isUid, newUid, strIdOfItem } from '../../keys';
 import type { ItemKey } from '../../keys';
 import type { EntityIdentity, EntityMapper } from '../../marshalling/entity-mapper';
 import { ATTR } from '../../metadata/attributes';
@@ -196,7 +196,7 @@ export class BatchOperations<T extends object> {
   }
 
   private strIdOfItem(item: Item): string {
-    return (item[ATTR.pk]?.S as string).slice(partitionKeyOf(this.mapper.meta.typeName, '').length);
+    return strIdOfItem(this.mapper.meta, item);
   }
 
   private get className(): string {

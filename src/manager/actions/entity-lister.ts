@@ -1,7 +1,7 @@
 import type { AttributeValue, QueryCommandInput, QueryCommandOutput } from '@aws-sdk/client-dynamodb';
 import { InvalidArgumentError, isDynamoSingleTableError, TableSchemaMismatchError } from '../../errors';
 import type { DynamoDBRequestError } from '../../errors';
-import { decodeCursor, encodeCursor, partitionKeyOf, primaryKeyOf } from '../../keys';
+import { decodeCursor, encodeCursor, primaryKeyOf, strIdOfItem } from '../../keys';
 import type { ItemKey } from '../../keys';
 import type { EntityMapper } from '../../marshalling/entity-mapper';
 import { markPartial } from '../../marshalling/stored-state';
@@ -173,8 +173,7 @@ export class EntityLister<T extends object> {
   }
 
   private strIdOfItem(item: Item): string {
-    const pk = item[ATTR.pk]?.S as string;
-    return pk.slice(partitionKeyOf(this.metadata.typeName, '').length);
+    return strIdOfItem(this.metadata, item);
   }
 }
 

@@ -23,8 +23,8 @@ import type { RepositoryContext } from '../context';
 import { retryingMoves } from './moved-retry';
 import type { UniqueWriter } from './unique-writer';
 import type { EntityInput, Filter } from '../types';
-import type { AttributeCondition } from '../../expressions';
-import { checkConditionsOnRead, conditionFailure, writeConditions } from './write-conditions';
+import { checkedReadItem, conditionFailure, writeConditions } from './write-conditions';
+import type { WriteGuards } from './write-conditions';
 
 type Item = Record<string, AttributeValue>;
 type Expected = Record<string, AttributeValue | undefined>;
@@ -39,11 +39,6 @@ export interface UpdateOptions<T = unknown> {
   condition?: Filter<T>;
 }
 
-/** What guards one update besides the library's own conditions. */
-interface Guards {
-  expectedVersion: number | undefined;
-  conditions: readonly AttributeCondition[] | undefined;
-}
 
 /**
  * An increment computed from the item read (its field is an index key field, whose key needs the new
@@ -88,7 +83,7 @@ export class EntityUpdater<T extends object> {
   async update(strId: string, patch: Partial<EntityInput<T>>, options: UpdateOptions<T> = {}): Promise<T> {
     const key = this.mapper.keyOf(strId);
     this.checkVersionOption(options.expectedVersion);
-    const guards: Guards = { expectedVersion: options.expectedVersion, conditions: writeConditions(this.mapper, options.condition) };
+    const guards: WriteGuards = { expectedVersion: options.expectedVersion, conditions: writeConditions(this.mapper, options.condition) };
     if (typeof patch !== 'object' || patch === null || Array.isArray(patch) || Object.keys(patch).length === 0) {
       throw new InvalidArgumentError(`update() of ${this.className} needs a non-empty object of fields to change.`, this.className);
     }
@@ -107,18 +102,13 @@ export class EntityUpdater<T extends object> {
     const key = this.mapper.keyOf(strId);
     this.checkVersionOption(options.expectedVersion);
     const { kind: type, amount } = incrementAmount(this.mapper, field, by);
-    const guards: Guards = { expectedVersion: options.expectedVersion, conditions: writeConditions(this.mapper, options.condition) };
+    const guards: WriteGuards = { expectedVersion: options.expectedVersion, conditions: writeConditions(this.mapper, options.condition) };
     if (isIndexKeyField(this.mapper.meta, field)) {
       // Its index key needs the new value, so the sum is computed here from the value read.
-      return this.readThenApply(strId, key, guards, (item) => this.incrementOf(item, field, type, amount));
+      return this.readThenApply(strId, key, guards, (item) => incrementAsSet(this.className, item, field, type, amount));
     }
     const changes: AttributeChange[] = [{ kind: 'increment', attribute: field, by: amount }];
     return this.apply(strId, key, { changes, writeId: newWriteId(), ...guards });
-  }
-
-  /** An increment of an index key field as a set of the new value, valid while the value read is stored. */
-  private incrementOf(item: Item, field: string, kind: 'number' | 'bigint', amount: AttributeValue) {
-    return incrementAsSet(this.className, item, field, kind, amount);
   }
 
   /**
@@ -130,18 +120,11 @@ export class EntityUpdater<T extends object> {
   private async readThenApply(
     strId: string,
     key: Item,
-    guards: Guards,
+    guards: WriteGuards,
     changesOf: (item: Item) => { changes: AttributeChange[]; expected?: Expected },
   ): Promise<T> {
-    const { expectedVersion } = guards;
     const attempt = async () => {
-      const item = await this.fetchItem(strId);
-      if (!item) throw this.notFound(strId);
-      const { version } = identityOfItem(item);
-      if (expectedVersion !== undefined && version !== expectedVersion) {
-        throw new VersionConflictError(this.className, strId, expectedVersion, version);
-      }
-      checkConditionsOnRead(this.className, strId, guards.conditions, item);
+      const { item, version } = checkedReadItem(this.mapper, strId, await this.fetchItem(strId), guards);
       const { changes, expected = {} } = changesOf(item);
       const indexKeys = indexKeysForUpdate(this.mapper.meta, changes, item);
       const expectedAttributes = { ...expected, ...indexKeys.expected };

@@ -9,6 +9,7 @@ import { indexKeyOf } from '../../keys/index-key';
 import { matchesSortKeyCondition } from '../../keys/index-key-range';
 import type { CompiledShape } from '../../marshalling/codec';
 import { ATTR } from '../../metadata/attributes';
+import { typeIndexStartKey } from '../../operations/entity-commands';
 import { TYPE_INDEX } from '../../metadata/table-layout';
 import type { EntityMetadata, IndexMetadata } from '../../metadata/types';
 import { sortKeyExpression } from '../../operations/query-commands';
@@ -191,7 +192,7 @@ function planTypeListing(meta: EntityMetadata, plan: CompiledShape, options: Rea
     startKeyOf: (position) => {
       const uid = position.uid as string;
       if (!created.contains(uid)) throw otherRead(meta);
-      return { ...primaryKeyOf(meta, position.strId), [ATTR.type]: { S: meta.typeName }, [ATTR.uid]: { S: uid } };
+      return typeIndexStartKey(meta, position.strId, uid);
     },
   };
 }

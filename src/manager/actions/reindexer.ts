@@ -1,13 +1,13 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { InvalidArgumentError } from '../../errors';
 import { isConditionFailure } from '../../client/executor';
-import { decodeCursor, encodeCursor, partitionKeyOf, primaryKeyOf } from '../../keys';
+import { decodeCursor, encodeCursor, strIdOfItem } from '../../keys';
 import type { ItemKey } from '../../keys';
 import { ATTR } from '../../metadata/attributes';
 import { getEntityMetadata } from '../../metadata/entity-metadata';
 import type { Constructor, EntityMetadata } from '../../metadata/types';
-import { queryByTypeInput } from '../../operations/entity-commands';
-import { hasChanges, indexKeyChanges, reindexUpdateInput } from '../../operations/reindex-commands';
+import { getItemInput, queryByTypeInput, typeIndexStartKey } from '../../operations/entity-commands';
+import { hasChanges, reindexKeyChanges, reindexUpdateInput } from '../../operations/reindex-commands';
 import type { RepositoryContext } from '../context';
 
 type Item = Record<string, AttributeValue>;
@@ -57,11 +57,7 @@ export async function reindexEntities(context: RepositoryContext, target: Constr
   const meta = getEntityMetadata(target);
   const { pageSize, maxPages } = checkOptions(options, meta.className);
   const position = options.cursor === undefined ? undefined : decodeCursor(options.cursor, meta, 'typeIndex');
-  let startKey: ItemKey | undefined = position && {
-    ...primaryKeyOf(meta, position.strId),
-    [ATTR.type]: { S: meta.typeName },
-    [ATTR.uid]: { S: position.uid as string },
-  };
+  let startKey: ItemKey | undefined = position && typeIndexStartKey(meta, position.strId, position.uid as string);
   const result: ReindexResult = { scanned: 0, updated: 0, skipped: [] };
   let pages = 0;
   do {
@@ -83,9 +79,9 @@ export async function reindexEntities(context: RepositoryContext, target: Constr
 async function reindexItem(context: RepositoryContext, meta: EntityMetadata, read: Item, result: ReindexResult): Promise<void> {
   let item: Item | undefined = read;
   for (let attempt = 1; item; attempt += 1) {
-    const changes = indexKeyChanges(meta, item);
+    const changes = reindexKeyChanges(meta, item);
     if (changes.problems.length > 0) {
-      result.skipped.push({ strId: strIdOf(meta, item), uid: item[ATTR.uid]?.S ?? '', problems: [...changes.problems] });
+      result.skipped.push({ strId: strIdOfItem(meta, item), uid: item[ATTR.uid]?.S ?? '', problems: [...changes.problems] });
       return;
     }
     if (!hasChanges(changes)) return;
@@ -103,16 +99,12 @@ async function reindexItem(context: RepositoryContext, meta: EntityMetadata, rea
 /** The entity as stored now (strongly consistent), or undefined if it was deleted or replaced by another uid. */
 async function rereadSameEntity(context: RepositoryContext, meta: EntityMetadata, read: Item): Promise<Item | undefined> {
   const key = { [ATTR.pk]: read[ATTR.pk] as AttributeValue, [ATTR.sk]: read[ATTR.sk] as AttributeValue };
-  const { Item: stored } = await context.executor.send('GetItem', { TableName: context.tableName, Key: key, ConsistentRead: true }, meta.className);
+  const { Item: stored } = await context.executor.send('GetItem', getItemInput(context.tableName, key), meta.className);
   return stored && stored[ATTR.uid]?.S === read[ATTR.uid]?.S ? stored : undefined;
 }
 
 function cursorAfter(meta: EntityMetadata, lastKey: ItemKey): string {
-  return encodeCursor('typeIndex', { strId: strIdOf(meta, lastKey), uid: lastKey[ATTR.uid]?.S as string });
-}
-
-function strIdOf(meta: EntityMetadata, item: Item): string {
-  return (item[ATTR.pk]?.S ?? '').slice(partitionKeyOf(meta.typeName, '').length);
+  return encodeCursor('typeIndex', { strId: strIdOfItem(meta, lastKey), uid: lastKey[ATTR.uid]?.S as string });
 }
 
 function checkOptions(options: ReindexOptions, entity: string): { pageSize: number; maxPages: number } {

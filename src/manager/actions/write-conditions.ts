@@ -1,8 +1,9 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { ConditionFailedError } from '../../errors';
+import { ConditionFailedError, EntityNotFoundError, VersionConflictError } from '../../errors';
 import { failedConditionAttributes } from '../../expressions';
 import type { AttributeCondition } from '../../expressions';
 import type { EntityMapper } from '../../marshalling/entity-mapper';
+import { identityOfItem } from '../../marshalling/stored-item';
 import { filterConditions } from './read-options';
 
 /**
@@ -52,4 +53,26 @@ export function checkConditionsOnRead(
   if (!conditions) return;
   const failing = failedConditionAttributes(item, conditions);
   if (failing.length > 0) throw new ConditionFailedError(entity, strId, failing);
+}
+
+/** What guards an update besides the library's own conditions. */
+export interface WriteGuards {
+  expectedVersion: number | undefined;
+  conditions: readonly AttributeCondition[] | undefined;
+}
+
+/**
+ * The item an update read first (its index keys or unique guards need stored values): it must exist,
+ * be at `expectedVersion` if given, and meet the caller's conditions, in that order; otherwise the
+ * write is not sent. Returns the item and the version read.
+ */
+export function checkedReadItem<T extends object>(mapper: EntityMapper<T>, strId: string, item: Item | undefined, guards: WriteGuards): { item: Item; version: number } {
+  const { className, strIdProperty } = mapper.meta;
+  if (!item) throw new EntityNotFoundError(className, { [strIdProperty]: strId });
+  const { version } = identityOfItem(item);
+  if (guards.expectedVersion !== undefined && version !== guards.expectedVersion) {
+    throw new VersionConflictError(className, strId, guards.expectedVersion, version);
+  }
+  checkConditionsOnRead(className, strId, guards.conditions, item);
+  return { item, version };
 }
