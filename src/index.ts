@@ -5,7 +5,7 @@
 import 'reflect-metadata';
 
 export { Table, Field, StrId, Unique, Index } from './decorators';
-export { EntityManager, Repository, BaseEntity, EntityIterable, Transaction } from './manager';
+export { EntityManager, Repository, BaseEntity, EntityIterable, Transaction, parentStrIdOf } from './manager';
 export type {
   EntityManagerOptions,
   EntityClass,
@@ -15,6 +15,8 @@ export type {
   NumericKeys,
   UniqueKeys,
   EntityRef,
+  EntityTarget,
+  ScopedTarget,
   LoadedRefs,
   UpdateOptions,
   WriteOptions,
@@ -41,6 +43,7 @@ export { ATTR as ATTRIBUTE_NAMES, WRITE_HISTORY, TYPE_INDEX_NAME, getEntityMetad
 export type {
   FieldOptions,
   TableOptions,
+  TypeIndexMode,
   IndexOptions,
   IndexProjection,
   IndexMetadata,
@@ -67,11 +70,13 @@ export {
   TableNotReadyError,
   TableNotFoundError,
   InvalidArgumentError,
+  ParentRequiredError,
   NotConfiguredError,
   UnsupportedByEngineError,
   UniqueConstraintError,
   TransactionCanceledError,
   TransactionTooLargeError,
+  CollectionTooLargeError,
   DynamoDBRequestError,
   BatchGetIncompleteError,
   BatchSaveIncompleteError,

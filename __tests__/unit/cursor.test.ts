@@ -16,14 +16,14 @@ const forge = (...parts: string[]) => Buffer.from(JSON.stringify(parts), 'utf8')
 describe('cursors', () => {
   it('round-trip the position of the last entity returned', () => {
     const position = { strId: 'a#b😀', uid: newUid() };
-    expect(decodeCursor(encodeCursor('typeIndex', position), meta(), 'typeIndex')).toEqual(position);
-    expect(decodeCursor(encodeCursor('scan', { strId: 'x' }), meta(), 'scan')).toEqual({ strId: 'x' });
+    expect(decodeCursor(encodeCursor('typeIndex', position, meta()), meta(), 'typeIndex')).toEqual(position);
+    expect(decodeCursor(encodeCursor('scan', { strId: 'x' }, meta()), meta(), 'scan')).toEqual({ strId: 'x' });
   });
 
   it('round-trip the longest str id, even one that JSON escapes six-fold', () => {
-    const longest = '\u0001'.repeat(maxStrIdBytes('user'));
+    const longest = '\u0001'.repeat(maxStrIdBytes({ typeName: 'user', parent: undefined }));
     const position = { strId: longest, uid: newUid() };
-    expect(decodeCursor(encodeCursor('typeIndex', position), meta(), 'typeIndex')).toEqual(position);
+    expect(decodeCursor(encodeCursor('typeIndex', position, meta()), meta(), 'typeIndex')).toEqual(position);
   });
 
   it.each([
@@ -37,14 +37,14 @@ describe('cursors', () => {
   });
 
   it('refuse a scan cursor for a query and the reverse', () => {
-    expect(() => decodeCursor(encodeCursor('scan', { strId: 'x' }), meta(), 'typeIndex')).toThrow(/another kind of listing/);
-    expect(() => decodeCursor(encodeCursor('typeIndex', { strId: 'x', uid: newUid() }), meta(), 'scan')).toThrow(/another kind of listing/);
+    expect(() => decodeCursor(encodeCursor('scan', { strId: 'x' }, meta()), meta(), 'typeIndex')).toThrow(/another kind of listing/);
+    expect(() => decodeCursor(encodeCursor('typeIndex', { strId: 'x', uid: newUid() }, meta()), meta(), 'scan')).toThrow(/another kind of listing/);
   });
 });
 
 describe('forged cursors (regression: they reached DynamoDB and came back as a 500)', () => {
   const uid = newUid();
-  const overLimit = 'x'.repeat(maxStrIdBytes('user') + 1);
+  const overLimit = 'x'.repeat(maxStrIdBytes({ typeName: 'user', parent: undefined }) + 1);
 
   it.each([
     ['query: a 2,100-byte str id', forge('x'.repeat(2100), uid), 'typeIndex', /its username is 2100 bytes in UTF-8; User ids may be at most 2043 bytes/],
@@ -70,7 +70,7 @@ describe('forged cursors (regression: they reached DynamoDB and came back as a 5
   });
 
   it('accepts a str id of exactly the limit', () => {
-    const atLimit = 'x'.repeat(maxStrIdBytes('user'));
+    const atLimit = 'x'.repeat(maxStrIdBytes({ typeName: 'user', parent: undefined }));
     expect(decodeCursor(forge(atLimit), meta(), 'scan')).toEqual({ strId: atLimit });
   });
 

@@ -241,7 +241,7 @@ describe('index query cursors', () => {
 
   it('round-trip the index, its keys and the str id', () => {
     const position = { index: 'byAuthor', partition: ADA, sort: `x${END}${UID}`, strId: 'a#1' };
-    expect(decodeCursor(encodeCursor('indexQuery', position), meta(), 'indexQuery')).toEqual(position);
+    expect(decodeCursor(encodeCursor('indexQuery', position, meta()), meta(), 'indexQuery')).toEqual(position);
   });
 
   it.each([

@@ -31,7 +31,7 @@ describe('key composition', () => {
   });
 
   it('bounds the str id by the 2048-byte partition key minus the type prefix', () => {
-    expect(maxStrIdBytes('user')).toBe(2048 - 5);
+    expect(maxStrIdBytes({ typeName: 'user', parent: undefined })).toBe(2048 - 5);
     expect(strIdProblem(meta, 'a'.repeat(2043))).toBeUndefined();
     expect(strIdProblem(meta, 'a'.repeat(2044))).toMatch(/2044 bytes.*at most 2043/);
   });

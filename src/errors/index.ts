@@ -15,6 +15,7 @@ export {
   TableNotReadyError,
   TableNotFoundError,
   InvalidArgumentError,
+  ParentRequiredError,
   NotConfiguredError,
   UnsupportedByEngineError,
   DynamoDBRequestError,
@@ -22,5 +23,5 @@ export {
 export type { RequestTarget } from './setup-errors';
 export { BatchGetIncompleteError, BatchSaveIncompleteError, BatchDeleteIncompleteError } from './batch-errors';
 export type { BatchSaveOutcome } from './batch-errors';
-export { UniqueConstraintError, TransactionCanceledError, TransactionTooLargeError } from './transaction-errors';
+export { UniqueConstraintError, TransactionCanceledError, TransactionTooLargeError, CollectionTooLargeError } from './transaction-errors';
 export type { TransactionItemFailure } from './transaction-errors';

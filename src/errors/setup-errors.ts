@@ -53,9 +53,29 @@ export class UnsupportedByEngineError extends DynamoSingleTableError {
 
 /** A method argument (cursor, limit, uid...) is malformed. Raised before any request is sent. */
 export class InvalidArgumentError extends DynamoSingleTableError {
-  constructor(message: string, entity?: string) {
-    super('INVALID_ARGUMENT', message, { entity });
+  constructor(message: string, entity?: string, code: 'INVALID_ARGUMENT' | 'PARENT_REQUIRED' = 'INVALID_ARGUMENT') {
+    super(code, message, { entity });
   }
+}
+
+/**
+ * A by-id method of a child type (`@Table(type, { parent })`) was called without its parent: a child's
+ * str id is unique only within its parent, so the parent is part of its key. Raised before any request.
+ */
+export class ParentRequiredError extends InvalidArgumentError {
+  constructor(className: string, parentClassName: string, method: string) {
+    const repository = `getRepository(${className})`;
+    super(
+      `${className} is stored under its parent ${parentClassName}, so ${method} needs the parent: ` +
+        `call it on ${repository}.of(${lowerFirst(parentClassName)}OrStrId) (Active Record: ${className}.of(...)).`,
+      className,
+      'PARENT_REQUIRED',
+    );
+  }
+}
+
+function lowerFirst(name: string): string {
+  return name.charAt(0).toLowerCase() + name.slice(1);
 }
 
 /** Active Record used before `BaseEntity.useEntityManager(em)`. */

@@ -57,3 +57,21 @@ export class TransactionTooLargeError extends DynamoSingleTableError {
     this.size = size;
   }
 }
+
+/**
+ * An operation on a parent and its whole item collection (a rename, which must move every child in
+ * the same transaction) does not fit in one TransactWriteItems. Raised before anything is written.
+ */
+export class CollectionTooLargeError extends DynamoSingleTableError {
+  readonly size: number;
+
+  constructor(entity: string, strId: string, operation: string, size: number, limit: number) {
+    super(
+      'COLLECTION_TOO_LARGE',
+      `${operation} of ${entity} ${JSON.stringify(strId)} would write ${size} items (the entity, its children and their unique guards) ` +
+        `in one transaction; DynamoDB allows ${limit}. Nothing was written. Move or delete children first, or delete with { cascade: true }, which works in steps.`,
+      { entity },
+    );
+    this.size = size;
+  }
+}

@@ -8,6 +8,8 @@ import { KEY_SEPARATOR, LIMITS } from '../metadata/attributes';
 /** Where a listing stopped: the last entity returned. Opaque to callers (base64url JSON). */
 export interface CursorPosition {
   strId: string;
+  /** A child type's: the parent str id of the last entity (part of its key). */
+  parent?: string;
   /** Present for type-index queries (the index sort key), absent for scans. */
   uid?: string;
   /** `@Index` queries: the index's name and the last entity's index partition and sort keys. */
@@ -34,6 +36,14 @@ const STR_ID: CursorField = {
     return problem === undefined ? undefined : `its ${problem}`;
   },
 };
+/** A child type's cursors start with the parent str id of the last entity: its key needs it. */
+const PARENT: CursorField = {
+  key: 'parent',
+  problem: (meta, value) => {
+    const problem = meta.parent && strIdProblem(meta.parent, value);
+    return problem ? `its parent's ${problem}` : undefined;
+  },
+};
 const UID: CursorField = {
   key: 'uid',
   problem: (meta, value) => (isUid(value) ? undefined : `its uid is not a lower-case UUID (the sort key of ${meta.className}'s type index)`),
@@ -51,6 +61,11 @@ const indexKeyField = (key: 'partition' | 'sort', maxBytes: number): CursorField
     return key === 'partition' && !value.startsWith(meta.typeName + KEY_SEPARATOR) ? `its index partition key is not one of ${meta.className}` : undefined;
   },
 });
+
+/** A table key as DynamoDB returned it (a Scan's LastEvaluatedKey): only checked to be a key. */
+function tableKeyField(key: 'partition' | 'sort', maxBytes: number): CursorField {
+  return { key, problem: (_meta, value) => (isWellFormed(value) && Buffer.byteLength(value, 'utf8') <= maxBytes ? undefined : `its ${key} key is not a key`) };
+}
 
 /** What a kind of listing's cursor holds: the method that lists, and the values in encoded order. */
 interface CursorLayout {
@@ -72,6 +87,10 @@ const CURSOR_LAYOUTS = {
   },
   /** The table, resumed after the primary key. */
   scan: { listing: 'scan()', fields: [STR_ID] },
+  /** A child type's collection within one parent (a base-table Query), resumed after the str id. */
+  children: { listing: 'of(parent).query()', fields: [STR_ID] },
+  /** A Scan resumed after any item's key (its LastEvaluatedKey, which may be another type's): reindex of a type outside the type index. */
+  tableScan: { listing: 'reindex()', fields: [tableKeyField('partition', LIMITS.partitionKeyBytes), tableKeyField('sort', LIMITS.sortKeyBytes)] },
 } as const satisfies Record<string, CursorLayout>;
 
 export type CursorKind = keyof typeof CURSOR_LAYOUTS;
@@ -79,13 +98,19 @@ export type CursorKind = keyof typeof CURSOR_LAYOUTS;
 /**
  * Longer than any cursor this library makes: a str id of at most 2,048 UTF-8 bytes takes at most 6
  * JSON characters per byte (`\u0001`), plus a uid, times 4/3 for base64url; an index cursor adds
- * index keys of at most 3,072 bytes (18 KB as JSON). Only a bound on the work
+ * index keys of at most 3,072 bytes (18 KB as JSON), a child type's the parent's str id. Only a bound on the work
  * of parsing; the values themselves are checked one by one.
  */
-const MAX_CURSOR_LENGTH = 48 * 1024;
+const MAX_CURSOR_LENGTH = 64 * 1024;
 
-export function encodeCursor(kind: CursorKind, position: CursorPosition): string {
-  const payload = CURSOR_LAYOUTS[kind].fields.map((field) => position[field.key]);
+/** The values of a kind of cursor for this type: a child type's lead with the parent str id. */
+function fieldsOf(kind: CursorKind, meta: EntityMetadata): readonly CursorField[] {
+  const fields: readonly CursorField[] = CURSOR_LAYOUTS[kind].fields;
+  return meta.parent === undefined || kind === 'tableScan' ? fields : [PARENT, ...fields];
+}
+
+export function encodeCursor(kind: CursorKind, position: CursorPosition, meta: EntityMetadata): string {
+  const payload = fieldsOf(kind, meta).map((field) => position[field.key]);
   return Buffer.from(JSON.stringify(payload), 'utf8').toString('base64url');
 }
 
@@ -102,9 +127,10 @@ export function decodeCursor(cursor: unknown, meta: EntityMetadata, kind: Cursor
       meta.className,
     );
   const values = parsePayload(cursor, invalid);
-  if (values.length !== layout.fields.length) throw invalid('it belongs to another kind of listing');
+  const fields = fieldsOf(kind, meta);
+  if (values.length !== fields.length) throw invalid('it belongs to another kind of listing');
   const position: Partial<CursorPosition> = {};
-  for (const [index, field] of layout.fields.entries()) {
+  for (const [index, field] of fields.entries()) {
     const value = values[index] as string;
     const problem = field.problem(meta, value);
     if (problem !== undefined) throw invalid(problem);

@@ -1,4 +1,4 @@
-export { partitionKeyOf, primaryKeyOf, maxStrIdBytes, strIdOfItem, strIdProblem } from './primary-key';
+export { childSortKeyOf, partitionKeyOf, parentStrIdOfItem, primaryKeyOf, maxStrIdBytes, strIdOfItem, strIdProblem } from './primary-key';
 export type { ItemKey } from './primary-key';
 export { newUid, newWriteId, isUid } from './uid';
 export { encodeCursor, decodeCursor } from './cursor';

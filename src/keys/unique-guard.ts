@@ -10,20 +10,29 @@ import { isWellFormed, loneSurrogateMessage } from './well-formed';
  * text before the first `#` contains a `.`, which no type name may, so a guard can never share a key
  * with an entity. It carries no `_type`, so the type index never lists it.
  */
-export const GUARD_ATTR = { ownerUid: 'ownerUid', ownerStrId: 'ownerStrId' } as const;
+export const GUARD_ATTR = { ownerUid: 'ownerUid', ownerStrId: 'ownerStrId', ownerParentStrId: 'ownerParentStrId' } as const;
+
+/** The entity a guard belongs to; `parentStrId` for a child type, whose str id is unique within its parent only. */
+export interface GuardOwner {
+  uid: string;
+  strId: string;
+  parentStrId?: string | undefined;
+}
 
 export function guardKey(meta: EntityMetadata, field: string, value: string): ItemKey {
   const scope = `${meta.typeName}.${field}`;
   return { PK: { S: `${scope}#${value}` }, SK: { S: scope } };
 }
 
-export function guardItem(meta: EntityMetadata, field: string, value: string, owner: { uid: string; strId: string }): Record<string, AttributeValue> {
-  return {
+export function guardItem(meta: EntityMetadata, field: string, value: string, owner: GuardOwner): Record<string, AttributeValue> {
+  const item: Record<string, AttributeValue> = {
     ...guardKey(meta, field, value),
     [GUARD_ATTR.ownerUid]: { S: owner.uid },
     [GUARD_ATTR.ownerStrId]: { S: owner.strId },
-    [ATTR.writeId]: { S: newWriteId() },
   };
+  if (owner.parentStrId !== undefined) item[GUARD_ATTR.ownerParentStrId] = { S: owner.parentStrId };
+  item[ATTR.writeId] = { S: newWriteId() };
+  return item;
 }
 
 /**

@@ -53,6 +53,14 @@ export abstract class BaseEntity {
     return repositoryOf<T>(this);
   }
 
+  /**
+   * A child type's repository within one parent (see `Repository.of`): `Comment.of(article).create(...)`.
+   * Loaded children then `save()` and `delete()` themselves in the parent they were loaded under.
+   */
+  static of<T extends BaseEntity>(this: EntityClass<T>, parent: object | string): Repository<T> {
+    return repositoryOf<T>(this).of(parent);
+  }
+
   /** An instance from plain data (unknown properties rejected). Needs no EntityManager: nothing is sent. */
   static build<T extends BaseEntity>(this: EntityClass<T>, input: EntityInput<T>): T {
     return EntityMapper.of<T>(this).build(input);

@@ -1,11 +1,13 @@
 export { EntityManager } from './entity-manager';
 export type { EntityManagerOptions, ReindexOptions, ReindexProgress, ReindexResult, ReindexSkipped } from './entity-manager';
 export { Repository } from './repository';
+export { parentStrIdOf } from './parent-scope';
 export { BaseEntity } from './base-entity';
 export type { EntityClass } from './base-entity';
 export { EntityIterable } from './entity-iterable';
 export { Transaction } from './transaction';
 export type { EntityRef, LoadedRefs } from './transact-get';
+export type { EntityTarget, ScopedTarget } from './entity-target';
 export type { EnsureTableOptions } from '../runners/table-setup';
 export type {
   EntityInput,

@@ -1,7 +1,8 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { EntityNotFoundError, InvalidArgumentError } from '../errors';
 import type { AttemptLog } from '../client/attempt-log';
-import { GUARD_ATTR, guardKey, isUid, uniqueValueText } from '../keys';
+import { GUARD_ATTR, guardKey, isUid, parentStrIdOfItem, uniqueValueText } from '../keys';
+import { scopeParentStrId } from './parent-scope';
 import { EntityMapper } from '../marshalling/entity-mapper';
 import type { Constructor, EntityMetadata } from '../metadata/types';
 import { deleteByKeyInput, getItemInput, queryByUidInput } from '../operations/entity-commands';
@@ -32,16 +33,37 @@ export class Repository<T extends object> {
   private readonly lister: EntityLister<T>;
   private readonly batches: BatchOperations<T>;
 
-  constructor(context: RepositoryContext, target: Constructor<T>) {
+  /**
+   * The parent whose item collection this repository reads and writes (a child type's repository made
+   * by `of()`); undefined for top-level types and for a child type's unscoped repository.
+   */
+  readonly parentStrId: string | undefined;
+
+  constructor(context: RepositoryContext, target: Constructor<T>, parentStrId?: string) {
     this.context = context;
     this.target = target;
-    this.mapper = EntityMapper.of(target);
+    const mapper = EntityMapper.of(target);
+    this.mapper = parentStrId === undefined ? mapper : mapper.inParent(parentStrId);
     this.metadata = this.mapper.meta;
+    this.parentStrId = parentStrId;
     const fetchItem = (strId: string) => this.fetchItem(strId);
     this.writer = new EntityWriter(context, this.mapper, (uid) => this.findByUid(uid), fetchItem);
     this.updater = new EntityUpdater(context, this.mapper, fetchItem, this.writer.unique);
     this.batches = new BatchOperations(context, this.mapper);
     this.lister = new EntityLister(context, this.mapper, (strIds, keep) => this.batches.getMany(strIds, keep));
+  }
+
+  /**
+   * The repository of a child type (`@Table(type, { parent })`) within one parent: every method reads
+   * and writes that parent's item collection, where the str ids are unique. Takes the parent entity
+   * or its str id; cheap (no request, nothing cached), so call it per request.
+   *
+   * @example
+   * const comments = em.getRepository(Comment).of('how-to-train');
+   * await comments.create({ id: 'c1', author: 'ada', body: 'Nice' });
+   */
+  of(parent: object | string): Repository<T> {
+    return new Repository(this.context, this.target, scopeParentStrId(this.metadata, parent));
   }
 
   /** An instance from plain data, checked for unknown properties; nothing is written. */
@@ -67,7 +89,7 @@ export class Repository<T extends object> {
    * stored fields, if given: `ConditionFailedError` when it does not hold). Returns the same instance.
    */
   save(entity: T, options?: WriteOptions<T>): Promise<T> {
-    return this.writer.save(entity, options);
+    return this.inScopeOf(entity, (scope) => scope.writer.save(entity, options));
   }
 
   /**
@@ -75,7 +97,7 @@ export class Repository<T extends object> {
    * and its stored fields meet `condition`, if given (`ConditionFailedError` otherwise).
    */
   delete(entity: T, options?: WriteOptions<T>): Promise<void> {
-    return this.writer.delete(entity, options);
+    return this.inScopeOf(entity, (scope) => scope.writer.delete(entity, options));
   }
 
   /**
@@ -97,8 +119,9 @@ export class Repository<T extends object> {
 
   /** Refreshes a loaded instance in place from the stored item (one consistent GetItem). */
   async reload(entity: T): Promise<T> {
+    const scope = this.scopeOf(entity);
     const strId = this.mapper.storedStrIdOf(entity) ?? this.mapper.strIdOf(entity);
-    const item = await this.fetchItem(strId);
+    const item = await scope.fetchItem(strId);
     if (!item) throw new EntityNotFoundError(this.metadata.className, { [this.metadata.strIdProperty]: strId });
     return this.mapper.refresh(entity, item);
   }
@@ -123,7 +146,9 @@ export class Repository<T extends object> {
     const input = queryByUidInput(this.context.tableName, this.metadata.typeName, uid);
     const output = await this.context.executor.send('Query', input, this.metadata.className);
     const item = output.Items?.[0];
-    return item ? this.mapper.fromItem(item) : undefined;
+    // A scoped repository finds only the entities of its parent.
+    if (item === undefined || !this.holdsParentOf(item)) return undefined;
+    return this.mapper.fromItem(item);
   }
 
   async getByUid(uid: string): Promise<T> {
@@ -137,7 +162,7 @@ export class Repository<T extends object> {
    * transactions). `EntityAlreadyExistsError` if the new id is taken; the instance is updated in place.
    */
   rename(entity: T, newStrId: string): Promise<T> {
-    return renameEntity(this.context, this.mapper, (strId) => this.fetchItem(strId), entity, newStrId);
+    return this.inScopeOf(entity, (scope) => renameEntity(this.context, scope.mapper, (strId) => scope.fetchItem(strId), entity, newStrId));
   }
 
   /** The entity holding a `@Unique()` value: its guard item, then the entity (two consistent GetItems). */
@@ -153,7 +178,10 @@ export class Repository<T extends object> {
     const input = getItemInput(this.context.tableName, guardKey(meta, field, text));
     const guard = (await this.context.executor.send('GetItem', input, meta.className)).Item;
     const owner = guard?.[GUARD_ATTR.ownerStrId]?.S;
-    return owner === undefined ? undefined : this.findByStr(owner);
+    if (owner === undefined || meta.parent === undefined) return owner === undefined ? undefined : this.findByStr(owner);
+    const ownerParent = guard?.[GUARD_ATTR.ownerParentStrId]?.S;
+    if (ownerParent === undefined || (this.parentStrId !== undefined && ownerParent !== this.parentStrId)) return undefined;
+    return this.of(ownerParent).findByStr(owner);
   }
 
   /**
@@ -254,6 +282,42 @@ export class Repository<T extends object> {
   /** Unconditional deletes by instance or str id, 25 per BatchWriteItem; `BatchDeleteIncompleteError` lists any left. */
   deleteMany(targets: ReadonlyArray<T | string>): Promise<void> {
     return this.batches.deleteMany(targets);
+  }
+
+  /**
+   * The repository an entity is written through: a child loaded under a parent is written back to
+   * that parent's collection (an unscoped repository takes it from the entity). A scoped repository
+   * refuses a child loaded under another parent, before any request: writing it there would make a
+   * second entity.
+   */
+  private scopeOf(entity: T): Repository<T> {
+    if (this.metadata.parent === undefined || typeof entity !== 'object' || entity === null) return this;
+    const loadedUnder = this.mapper.storedParentOf(entity);
+    if (loadedUnder === undefined || loadedUnder === this.parentStrId) return this;
+    if (this.parentStrId === undefined) return this.of(loadedUnder);
+    const { className, parent } = this.metadata;
+    throw new InvalidArgumentError(
+      `${className} ${JSON.stringify(this.mapper.storedStrIdOf(entity))} belongs to ${parent.className} ${JSON.stringify(loadedUnder)}, ` +
+        `not to ${JSON.stringify(this.parentStrId)} (this repository's parent). Nothing was written. Write it through of(${JSON.stringify(loadedUnder)}), ` +
+        'or create a new entity under the other parent.',
+      className,
+    );
+  }
+
+  /** `work` in the entity's scope; a refused scope is a rejection, as every failure of these methods is. */
+  private inScopeOf<R>(entity: T, work: (scope: Repository<T>) => Promise<R>): Promise<R> {
+    let scope: Repository<T>;
+    try {
+      scope = this.scopeOf(entity);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return work(scope);
+  }
+
+  /** Whether an item read from the type index is in this repository's parent (always, unscoped). */
+  private holdsParentOf(item: Item): boolean {
+    return this.parentStrId === undefined || parentStrIdOfItem(this.metadata, item) === this.parentStrId;
   }
 
   private async fetchItem(strId: string): Promise<Item | undefined> {

@@ -2,12 +2,13 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { EntityNotFoundError, EntityValidationError, InvalidArgumentError } from '../errors';
 import type { AttributeChange } from '../expressions';
 import { newWriteId } from '../keys';
-import { EntityMapper } from '../marshalling/entity-mapper';
+import type { EntityMapper } from '../marshalling/entity-mapper';
+import { mapperOfEntity, mapperOfTarget } from './entity-target';
+import type { EntityTarget } from './entity-target';
 import { indexKeysNeedStoredItem, isIndexKeyField } from '../marshalling/index-changes';
 import { indexKeysForUpdate } from '../marshalling/managed';
 import { patchToChanges } from '../marshalling/patch';
 import { identityOfItem } from '../marshalling/stored-item';
-import type { Constructor } from '../metadata/types';
 import { getItemInput } from '../operations/entity-commands';
 import { conditionCheckEntry, updateEntry } from '../operations/transaction-commands';
 import { createEntries, deleteEntries, saveEntries, uniqueUpdateEntries } from '../operations/transaction-entries';
@@ -36,9 +37,15 @@ export class Transaction {
 
   constructor(private readonly context: RepositoryContext) {}
 
-  /** Creates an entity (its str id must be free). Returns the instance, stored after the commit. */
-  create<T extends object>(target: Constructor<T>, input: EntityInput<T> | T): T {
-    const mapper = EntityMapper.of(target);
+  /**
+   * Creates an entity (its str id must be free). Returns the instance, stored after the commit. A
+   * child type's target is its scoped repository: `tx.create(em.getRepository(Comment).of(slug), input)`.
+   */
+  create<T extends object>(target: EntityTarget<T>, input: EntityInput<T> | T): T {
+    return this.createWith(mapperOfTarget(target), input);
+  }
+
+  private createWith<T extends object>(mapper: EntityMapper<T>, input: EntityInput<T> | T): T {
     const entity = mapper.build(input);
     this.queue(async () => createEntries(this.context.tableName, mapper, await prepareCreate(mapper, entity)));
     return entity;
@@ -49,11 +56,11 @@ export class Transaction {
    * `condition`, if given: else `ConditionFailedError` among the cancellation's failures).
    */
   save<T extends object>(entity: T, options: WriteOptions<T> = {}): T {
-    const mapper = EntityMapper.of(entity.constructor as Constructor<T>);
+    const mapper = mapperOfEntity(entity);
     const conditions = writeConditions(mapper, options.condition);
     if (mapper.identityOf(entity).version === undefined) {
       if (conditions) throw new InvalidArgumentError(`save() of a new ${mapper.meta.className} takes no condition: nothing is stored to meet it.`, mapper.meta.className);
-      return this.create(mapper.meta.target as Constructor<T>, entity);
+      return this.createWith(mapper, entity);
     }
     this.queue(async () => {
       const expected = checkedIdentity(mapper, mapper.identityOf(entity));
@@ -74,8 +81,8 @@ export class Transaction {
    * `TransactionCanceledError`), and an entity missing now (or not at `expectedVersion`) is
    * `EntityNotFoundError` (`VersionConflictError`).
    */
-  update<T extends object>(target: Constructor<T>, strId: string, patch: Partial<EntityInput<T>>, options: UpdateOptions<T> = {}): void {
-    const mapper = EntityMapper.of(target);
+  update<T extends object>(target: EntityTarget<T>, strId: string, patch: Partial<EntityInput<T>>, options: UpdateOptions<T> = {}): void {
+    const mapper = mapperOfTarget(target);
     const key = mapper.keyOf(strId);
     const { expectedVersion } = options;
     const conditions = writeConditions(mapper, options.condition);
@@ -109,8 +116,8 @@ export class Transaction {
    *   tx.increment(Article, slug, 'favoritesCount');
    * });
    */
-  increment<T extends object>(target: Constructor<T>, strId: string, field: NumericKeys<T>, by: number | bigint = 1, options: UpdateOptions<T> = {}): void {
-    const mapper = EntityMapper.of(target);
+  increment<T extends object>(target: EntityTarget<T>, strId: string, field: NumericKeys<T>, by: number | bigint = 1, options: UpdateOptions<T> = {}): void {
+    const mapper = mapperOfTarget(target);
     mapper.keyOf(strId);
     checkVersionOption(mapper.meta.className, options.expectedVersion);
     const { kind, amount } = incrementAmount(mapper, field, by);
@@ -156,7 +163,7 @@ export class Transaction {
 
   /** Deletes a loaded entity at its version (and meeting `condition`, if given), releasing its unique values. */
   delete<T extends object>(entity: T, options: WriteOptions<T> = {}): void {
-    const mapper = EntityMapper.of(entity.constructor as Constructor<T>);
+    const mapper = mapperOfEntity(entity);
     const conditions = writeConditions(mapper, options.condition);
     this.queue(async () => {
       const expected = checkedIdentity(mapper, mapper.identityOf(entity));
@@ -167,8 +174,8 @@ export class Transaction {
   }
 
   /** Makes the transaction depend on an entity existing (at `version`, if given) without writing it. */
-  conditionCheck<T extends object>(target: Constructor<T>, strId: string, options: { version?: number } = {}): void {
-    const mapper = EntityMapper.of(target);
+  conditionCheck<T extends object>(target: EntityTarget<T>, strId: string, options: { version?: number } = {}): void {
+    const mapper = mapperOfTarget(target);
     const key = mapper.keyOf(strId);
     const base = { entity: mapper.meta.className, strIdField: mapper.meta.strIdProperty, strId };
     const request = conditionCheckEntry(this.context.tableName, key, options.version);

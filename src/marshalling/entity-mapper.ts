@@ -1,6 +1,6 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { EntityValidationError, ItemTooLargeError, MetadataError } from '../errors';
-import { isUid, primaryKeyOf, strIdProblem, uniqueValueText } from '../keys';
+import { EntityValidationError, ItemTooLargeError, MetadataError, ParentRequiredError } from '../errors';
+import { isUid, parentStrIdOfItem, primaryKeyOf, strIdProblem, uniqueValueText } from '../keys';
 import type { ItemKey } from '../keys';
 import { ATTR, LIMITS } from '../metadata/attributes';
 import { getEntityMetadata } from '../metadata/entity-metadata';
@@ -11,6 +11,7 @@ import type { CompiledShape } from './codec';
 import { compileShape } from './compile';
 import { itemSize } from './item-size';
 import { rememberStored, storedStateOf } from './stored-state';
+import type { StoredState } from './stored-state';
 import { identityOfItem, writeHistoryOf } from './stored-item';
 import { addIndexAttributes, managedAttributesForPut } from './managed';
 import { constraintsHold } from './constraint-check';
@@ -40,13 +41,28 @@ export class EntityMapper<T extends object> {
   /** The compiled conversion plan (internal: used by partial updates). */
   readonly plan: CompiledShape;
 
-  private constructor(meta: EntityMetadata) {
+  /**
+   * The parent whose partition this mapper's keys are in (a child type's mapper made by `inParent`);
+   * undefined for top-level types and for a child type's unscoped mapper, which composes no key.
+   */
+  readonly parentStrId: string | undefined;
+
+  private constructor(meta: EntityMetadata, plan: CompiledShape, parentStrId?: string) {
     this.meta = meta;
-    this.plan = compileShape(meta.shape);
+    this.plan = plan;
+    this.parentStrId = parentStrId;
   }
 
   static of<T extends object>(target: Constructor<T>): EntityMapper<T> {
-    return memoizePerClass(target, 'mapper', () => new EntityMapper<T>(getEntityMetadata(target)));
+    return memoizePerClass(target, 'mapper', () => {
+      const meta = getEntityMetadata(target);
+      return new EntityMapper<T>(meta, compileShape(meta.shape));
+    });
+  }
+
+  /** The mapper of a child type within one parent: same plan, keys in that parent's partition. */
+  inParent(parentStrId: string): EntityMapper<T> {
+    return new EntityMapper<T>(this.meta, this.plan, parentStrId);
   }
 
   /** Entity instance from plain input (an instance passes through). Unknown properties are rejected. */
@@ -96,13 +112,15 @@ export class EntityMapper<T extends object> {
 
   /** The primary key for a str id given by a caller, checked before any request. */
   keyOf(strId: unknown): ItemKey {
-    return primaryKeyOf(this.meta, this.checkedStrId(strId));
+    const parentStrId = this.requiredParent();
+    return primaryKeyOf(this.meta, this.checkedStrId(strId), parentStrId);
   }
 
   /** The full item for a write: keys, bookkeeping and every defined field. Checks storability and size. */
   toItem(entity: T, identity: EntityIdentity): Record<string, AttributeValue> {
+    const parentStrId = this.requiredParent();
     const strId = this.strIdOf(entity);
-    const item = managedAttributesForPut(this.meta, strId, identity, storedStateOf(entity)?.writes);
+    const item = managedAttributesForPut(this.meta, strId, identity, storedStateOf(entity)?.writes, parentStrId);
     const sink: ViolationSink = [];
     encodeFields(this.plan, entity as Mutable, '', sink, item);
     addIndexAttributes(this.meta, item, sink);
@@ -160,10 +178,26 @@ export class EntityMapper<T extends object> {
     return storedStateOf(entity)?.uniques;
   }
 
+  /** The parent str id a child entity was loaded under or written to (undefined for a top-level type or a new entity). */
+  storedParentOf(entity: T): string | undefined {
+    return storedStateOf(entity)?.parent;
+  }
+
   private remember(entity: T, strId: string, item: Record<string, AttributeValue>): void {
     const writes = writeHistoryOf(item);
     const uniques = this.meta.uniqueFields.length > 0 ? this.uniqueValuesOf(entity) : undefined;
-    rememberStored(entity, uniques ? { strId, writes, uniques } : { strId, writes });
+    const state: StoredState = uniques ? { strId, writes, uniques } : { strId, writes };
+    if (this.meta.parent !== undefined) (state as { parent?: string }).parent = parentStrIdOfItem(this.meta, item);
+    rememberStored(entity, state);
+  }
+
+  /** A child type's parent str id; a ParentRequiredError, before any request, when this mapper has none. */
+  private requiredParent(): string | undefined {
+    const { parent } = this.meta;
+    if (parent !== undefined && this.parentStrId === undefined) {
+      throw new ParentRequiredError(this.meta.className, parent.className, 'a read or write by str id');
+    }
+    return this.parentStrId;
   }
 
   private checkedStrId(value: unknown): string {

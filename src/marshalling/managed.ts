@@ -1,6 +1,6 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { AttributeChange } from '../expressions';
-import { newWriteId, partitionKeyOf } from '../keys';
+import { newWriteId, primaryKeyOf } from '../keys';
 import { EntityValidationError } from '../errors';
 import { indexAttributesOf } from '../keys/index-key';
 import { ATTR } from '../metadata/attributes';
@@ -24,16 +24,21 @@ export interface ManagedIdentity {
   version: number;
 }
 
-/** The managed attributes of a put: keys, type, identity, and the write history carried on. */
-export function managedAttributesForPut(meta: EntityMetadata, strId: string, identity: ManagedIdentity, previous: WriteHistory): Item {
-  const { typeName } = meta;
-  const item: Item = {
-    [ATTR.pk]: { S: partitionKeyOf(typeName, strId) },
-    [ATTR.sk]: { S: typeName },
-    [ATTR.type]: { S: typeName },
-    [ATTR.uid]: { S: identity.uid },
-    [ATTR.version]: { N: String(identity.version) },
-  };
+/**
+ * The managed attributes of a put: keys, type (which puts the item in the type index, unless the type
+ * opts out), identity, and the write history carried on.
+ */
+export function managedAttributesForPut(
+  meta: EntityMetadata,
+  strId: string,
+  identity: ManagedIdentity,
+  previous: WriteHistory,
+  parentStrId?: string,
+): Item {
+  const item: Item = primaryKeyOf(meta, strId, parentStrId);
+  if (meta.typeIndex === 'all') item[ATTR.type] = { S: meta.typeName };
+  item[ATTR.uid] = { S: identity.uid };
+  item[ATTR.version] = { N: String(identity.version) };
   return addHistoryAttributes(item, newWriteId(), previous);
 }
 

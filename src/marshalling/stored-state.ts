@@ -7,6 +7,8 @@ import type { WriteHistory } from './stored-item';
  */
 export interface StoredState {
   readonly strId: string;
+  /** A child entity's parent str id: part of its key, so `save()` writes it back where it was loaded. */
+  readonly parent?: string;
   /** Guarded text of each unique field (undefined: not constrained). Absent without unique fields. */
   readonly uniques?: Readonly<Record<string, string | undefined>>;
   /** The item's write history (newest first): a put carries it on, so evidence of earlier writes survives. */

@@ -4,7 +4,7 @@ import { buildIndexes } from './index-metadata';
 import { INDEX_KEY_ATTRIBUTE } from './index-slots';
 import { getRegistry, memoizePerClass } from './registry';
 import type { TableRecord } from './registry';
-import type { ClassShape, Constructor, EntityMetadata } from './types';
+import type { ClassShape, Constructor, EntityMetadata, TableOptions, TypeIndexMode } from './types';
 import { classShape, collectFieldSites, completeShape } from './value-types';
 import { getMetadataStorage } from 'class-validator';
 
@@ -34,6 +34,7 @@ function buildEntityMetadata(target: Constructor): EntityMetadata {
     );
   }
   const indexes = buildIndexes({ target, typeName: table.typeName, strIdProperty, shape });
+  const parent = parentOf(table);
   return Object.freeze({
     target,
     className: target.name,
@@ -43,7 +44,42 @@ function buildEntityMetadata(target: Constructor): EntityMetadata {
     uniqueFields,
     hasValidators: hasClassValidatorConstraints(target),
     indexes,
+    parent,
+    typeIndex: typeIndexOf(table, parent),
   });
+}
+
+/** The metadata of `@Table(type, { parent })`'s parent, checked: an entity class that is not a child itself. */
+function parentOf(table: TableRecord): EntityMetadata | undefined {
+  const given = (table.options as TableOptions | undefined)?.parent;
+  if (given === undefined) return undefined;
+  const name = table.target.name;
+  const parent: unknown = typeof given === 'function' && !isClass(given) ? given() : undefined;
+  if (typeof parent !== 'function') {
+    throw new MetadataError(`@Table('${table.typeName}', { parent }) on ${name}: parent must be a function returning the parent class, e.g. parent: () => Article.`, name);
+  }
+  const record = getRegistry().tables.find((r) => r.target === parent);
+  const grandparent = (record?.options as TableOptions | undefined)?.parent;
+  if (parent === table.target || grandparent !== undefined) {
+    throw new MetadataError(
+      `@Table('${table.typeName}', { parent }) on ${name}: ${(parent as Constructor).name} ${parent === table.target ? 'is the class itself' : 'is a child type itself'}; ` +
+        'a child type has a parent that is a top-level entity type (one level of nesting).',
+      name,
+    );
+  }
+  return getEntityMetadata(parent as Constructor);
+}
+
+function typeIndexOf(table: TableRecord, parent: EntityMetadata | undefined): TypeIndexMode {
+  const mode = (table.options as TableOptions | undefined)?.typeIndex ?? 'all';
+  if (mode === 'all' || (mode === 'none' && parent !== undefined)) return mode;
+  const why = mode === 'none' ? "is for child types (with parent): a top-level type is found through the type index" : "must be 'all' or 'none'";
+  throw new MetadataError(`@Table('${table.typeName}', { typeIndex: ${JSON.stringify(mode)} }) on ${table.target.name}: typeIndex ${why}.`, table.target.name);
+}
+
+/** `parent: Article` instead of `parent: () => Article`: classes are functions too, so tell them apart. */
+function isClass(value: (...args: never[]) => unknown): boolean {
+  return /^class[\s{]/.test(Function.prototype.toString.call(value));
 }
 
 function findTable(target: Constructor): TableRecord {

@@ -18,8 +18,25 @@ export interface FieldOptions {
   dateFormat?: DateFormat;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export interface TableOptions {}
+export interface TableOptions {
+  /**
+   * Makes this a child type stored in its parent's item collection: every child item lives in the
+   * partition of one parent entity (`PK` = the parent's key, `SK = <typeName>#<strId>`), so one Query
+   * reads a parent with its children. The str id is unique within its parent. One level: the parent
+   * may not be a child itself. A function, so that classes may be declared in any order.
+   */
+  parent?: () => Constructor;
+  /**
+   * Whether the type's items are copied to the type index, which lists, counts and finds by uid every
+   * entity of the type across parents. `'none'` (child types only) saves one index write per write
+   * and keeps the type's writes off the one index partition all of its items share; the type is then
+   * read through its parents only (`of(parent).query()`, `getWith`). @default 'all'
+   */
+  typeIndex?: TypeIndexMode;
+}
+
+/** Whether a type's items are in the type index: see `TableOptions.typeIndex`. */
+export type TypeIndexMode = 'all' | 'none';
 
 /**
  * What a secondary index copies of each item: `'all'` (queries return whole entities), `'keys'` (the
@@ -115,4 +132,8 @@ export interface EntityMetadata {
   readonly hasValidators: boolean;
   /** `@Index` declarations, top to bottom. */
   readonly indexes: readonly IndexMetadata[];
+  /** The parent type of a child type (`@Table(type, { parent })`): its items live in a parent's partition. */
+  readonly parent: EntityMetadata | undefined;
+  /** Whether the type's items carry `_type`, which puts them in the type index. */
+  readonly typeIndex: TypeIndexMode;
 }

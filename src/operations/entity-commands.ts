@@ -11,7 +11,7 @@ import type { AttributeCondition, Condition } from '../expressions';
 import { primaryKeyOf } from '../keys';
 import type { ItemKey } from '../keys';
 import type { EntityMetadata } from '../metadata/types';
-import { ATTR } from '../metadata/attributes';
+import { ATTR, KEY_SEPARATOR } from '../metadata/attributes';
 import { TYPE_INDEX } from '../metadata/table-layout';
 
 /**
@@ -138,8 +138,8 @@ export interface TypeQueryOptions {
 }
 
 /** Where a type-index listing resumes after the entity (str id, uid) a cursor names: its ExclusiveStartKey. */
-export function typeIndexStartKey(meta: EntityMetadata, strId: string, uid: string): ItemKey {
-  return { ...primaryKeyOf(meta, strId), [TYPE_INDEX.partition.name]: { S: meta.typeName }, [TYPE_INDEX.sort.name]: { S: uid } };
+export function typeIndexStartKey(meta: EntityMetadata, strId: string, uid: string, parentStrId?: string): ItemKey {
+  return { ...primaryKeyOf(meta, strId, parentStrId), [TYPE_INDEX.partition.name]: { S: meta.typeName }, [TYPE_INDEX.sort.name]: { S: uid } };
 }
 
 /** Every entity of a type, in uid (creation) order, from the type index: never a scan. */
@@ -179,6 +179,18 @@ export function scanTypeInput(tableName: string, typeName: string, startKey?: It
     FilterExpression: '#type = :type',
     ExpressionAttributeNames: TYPE_NAMES,
     ExpressionAttributeValues: { ':type': { S: typeName } },
+    ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+  };
+}
+
+/** The items of a child type outside the type index, by their sort keys (`<type>#...`): reindex's only way to find them all. */
+export function scanChildTypeInput(tableName: string, typeName: string, startKey: ItemKey | undefined, limit: number): ScanCommandInput {
+  return {
+    TableName: tableName,
+    FilterExpression: 'begins_with(#sk, :prefix)',
+    ExpressionAttributeNames: { '#sk': ATTR.sk },
+    ExpressionAttributeValues: { ':prefix': { S: typeName + KEY_SEPARATOR } },
+    Limit: limit,
     ...(startKey ? { ExclusiveStartKey: startKey } : {}),
   };
 }

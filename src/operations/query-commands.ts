@@ -11,7 +11,8 @@ import type { SortKeyCondition } from '../keys/index-key-range';
 
 /** One Query: a partition, optionally a range of its sort keys, a filter and a projection. */
 export interface KeyQuery {
-  readonly indexName: string;
+  /** A global secondary index; absent: the table itself. */
+  readonly indexName?: string;
   readonly partition: { readonly attribute: string; readonly value: string };
   readonly sort?: SortKeyExpression;
   /** ANDed; applied after the read, so every item read is billed whether it passes or not. */
@@ -19,6 +20,8 @@ export interface KeyQuery {
   /** Attribute names to return (all when absent). */
   readonly projection?: readonly string[];
   readonly descending?: boolean;
+  /** Strongly consistent: the table only (DynamoDB cannot read an index consistently). */
+  readonly consistent?: boolean;
   readonly limit?: number;
   readonly startKey?: ItemKey;
 }
@@ -38,7 +41,9 @@ export function sortKeyExpression(attribute: string, condition: Exclude<SortKeyC
 /** A page of the query: `Limit`, `ExclusiveStartKey` and the projection as given. */
 export function keyQueryInput(tableName: string, query: KeyQuery): QueryCommandInput {
   const key = buildKeyConditionExpression({ attribute: query.partition.attribute, value: { S: query.partition.value } }, query.sort);
-  const input: QueryCommandInput = { TableName: tableName, IndexName: query.indexName, KeyConditionExpression: key.expression };
+  const input: QueryCommandInput = { TableName: tableName, KeyConditionExpression: key.expression };
+  if (query.indexName !== undefined) input.IndexName = query.indexName;
+  if (query.consistent) input.ConsistentRead = true;
   const parts = [key.attributes];
   if (query.filter && query.filter.length > 0) {
     const filter = buildFilterExpression(query.filter);
@@ -59,6 +64,6 @@ export function keyQueryInput(tableName: string, query: KeyQuery): QueryCommandI
 
 /** Counting: the same key condition and filter with `Select: COUNT`, page after page from `startKey`. */
 export function keyCountInput(tableName: string, query: KeyQuery, startKey?: ItemKey): QueryCommandInput {
-  const { partition, sort, filter, indexName } = query;
-  return { ...keyQueryInput(tableName, { indexName, partition, sort, filter, startKey }), Select: 'COUNT' };
+  const { partition, sort, filter, indexName, consistent } = query;
+  return { ...keyQueryInput(tableName, { indexName, partition, sort, filter, consistent, startKey }), Select: 'COUNT' };
 }

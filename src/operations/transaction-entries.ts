@@ -174,7 +174,7 @@ export function claimEntries<T extends object>(tableName: string, mapper: Entity
     if (value === undefined) continue;
     const problem = guardKeyProblem(meta, field, value);
     if (problem) violations.push({ property: field, constraints: { uniqueValueLength: problem } });
-    const request = rewriteGuardEntry(tableName, guardItem(meta, field, value, { uid, strId }), uid);
+    const request = rewriteGuardEntry(tableName, guardItem(meta, field, value, { uid, strId, parentStrId: mapper.parentStrId }), uid);
     entries.push({ ...base(mapper, strId), request, operation: 'uniqueGuard', field, value });
   }
   if (violations.length > 0) throw new EntityValidationError(meta.className, violations);
@@ -203,7 +203,7 @@ export function guardChanges<T extends object>(
     if (next === undefined) continue;
     const problem = guardKeyProblem(meta, field, next);
     if (problem) violations.push({ property: field, constraints: { uniqueValueLength: problem } });
-    const guard = guardItem(meta, field, next, { uid: ownerUid, strId });
+    const guard = guardItem(meta, field, next, { uid: ownerUid, strId, parentStrId: mapper.parentStrId });
     const request = claimGuardEntry(tableName, guard);
     entries.push({ ...base(mapper, strId), request, operation: 'uniqueGuard', field, value: next, writeId: writeIdOf(guard) });
   }

@@ -1,8 +1,8 @@
 import type { AttributeValue, QueryCommandInput, QueryCommandOutput } from '@aws-sdk/client-dynamodb';
 import { InvalidArgumentError, isDynamoSingleTableError, TableSchemaMismatchError } from '../../errors';
 import type { DynamoDBRequestError } from '../../errors';
-import { decodeCursor, encodeCursor, primaryKeyOf, strIdOfItem } from '../../keys';
-import type { ItemKey } from '../../keys';
+import { decodeCursor, encodeCursor, parentStrIdOfItem, primaryKeyOf, strIdOfItem } from '../../keys';
+import type { CursorPosition, ItemKey } from '../../keys';
 import type { EntityMapper } from '../../marshalling/entity-mapper';
 import { markPartial } from '../../marshalling/stored-state';
 import { ATTR } from '../../metadata/attributes';
@@ -51,7 +51,7 @@ export class EntityLister<T extends object> {
     if ([select, limit, order, cursor].some((given) => given !== undefined)) {
       throw new InvalidArgumentError('count() takes index, where, filter, createdAfter and createdBefore only.', this.metadata.className);
     }
-    const plan = planRead(this.metadata, this.mapper.plan, selection);
+    const plan = planRead(this.metadata, this.mapper.plan, selection, this.mapper.parentStrId);
     if (plan.empty) return 0;
     let total = 0;
     let startKey: ItemKey | undefined;
@@ -75,7 +75,7 @@ export class EntityLister<T extends object> {
     const { className } = this.metadata;
     const limit = checkLimit(givenLimit, className);
     const descending = checkOrder(order, className);
-    const plan = planRead(this.metadata, this.mapper.plan, selection);
+    const plan = planRead(this.metadata, this.mapper.plan, selection, this.mapper.parentStrId);
     const position = cursor === undefined ? undefined : decodeCursor(cursor, this.metadata, plan.cursorKind);
     const startKey = position && plan.startKeyOf(position);
     if (plan.empty) return EntityIterable.over<T, never>(EMPTY_SOURCE, () => undefined as never, undefined, limit);
@@ -129,6 +129,12 @@ export class EntityLister<T extends object> {
    */
   scan(options: ListOptions = {}): EntityIterable<T> {
     const { className } = this.metadata;
+    if (this.mapper.parentStrId !== undefined) {
+      throw new InvalidArgumentError(
+        `${className}: scan() reads the whole table; a repository scoped to one parent reads its collection with query(), one Query.`,
+        className,
+      );
+    }
     const limit = checkLimit(options.limit, className);
     const position = options.cursor === undefined ? undefined : decodeCursor(options.cursor, this.metadata, 'scan');
     const source = {
@@ -137,9 +143,9 @@ export class EntityLister<T extends object> {
         const output = await this.context.executor.send('Scan', input, className);
         return { items: output.Items ?? [], lastKey: output.LastEvaluatedKey };
       },
-      cursorAfter: (item: Item) => encodeCursor('scan', { strId: this.strIdOfItem(item) }),
+      cursorAfter: (item: Item) => encodeCursor('scan', this.positionOf(item), this.metadata),
     };
-    const startKey = position && primaryKeyOf(this.metadata, position.strId);
+    const startKey = position && primaryKeyOf(this.metadata, position.strId, position.parent);
     return new EntityIterable(source, (item) => this.mapper.fromItem(item), startKey, limit);
   }
 
@@ -150,11 +156,18 @@ export class EntityLister<T extends object> {
   }
 
   private cursorAfter(plan: ReadPlan, item: Item): string {
-    const strId = this.strIdOfItem(item);
+    const position = this.positionOf(item);
     const { index } = plan;
-    if (!index) return encodeCursor('typeIndex', { strId, uid: item[ATTR.uid]?.S as string });
+    if (plan.cursorKind === 'children') return encodeCursor('children', position, this.metadata);
+    if (!index) return encodeCursor('typeIndex', { ...position, uid: item[ATTR.uid]?.S as string }, this.metadata);
     const partition = item[index.partitionAttribute]?.S as string;
-    return encodeCursor('indexQuery', { index: index.name, partition, sort: item[index.sortAttribute]?.S as string, strId });
+    return encodeCursor('indexQuery', { ...position, index: index.name, partition, sort: item[index.sortAttribute]?.S as string }, this.metadata);
+  }
+
+  /** The entity an item is of: its str id, and a child's parent. */
+  private positionOf(item: Item): CursorPosition {
+    const strId = this.strIdOfItem(item);
+    return this.metadata.parent === undefined ? { strId } : { strId, parent: parentStrIdOfItem(this.metadata, item) };
   }
 
   /** A Query; an index the table lacks (DynamoDB's ValidationException) says how to add it. */

@@ -77,7 +77,7 @@ function guardEntries<T extends object>(
       entity: mapper.meta.className,
       strIdField: mapper.meta.strIdProperty,
       strId,
-      request: rewriteGuardEntry(tableName, guardItem(mapper.meta, field, value, { uid, strId }), uid),
+      request: rewriteGuardEntry(tableName, guardItem(mapper.meta, field, value, { uid, strId, parentStrId: mapper.parentStrId }), uid),
       operation: 'uniqueRelease',
       field,
       value,

@@ -1,7 +1,5 @@
 import { InvalidArgumentError } from '../../errors';
 import { primaryKeyOf } from '../../keys';
-import type { CursorPosition, ItemKey } from '../../keys';
-import type { CursorKind } from '../../keys/cursor';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { holdsCondition } from '../../expressions';
 import type { AttributeCondition } from '../../expressions';
@@ -13,34 +11,13 @@ import { typeIndexStartKey } from '../../operations/entity-commands';
 import { TYPE_INDEX } from '../../metadata/table-layout';
 import type { EntityMetadata, IndexMetadata } from '../../metadata/types';
 import { sortKeyExpression } from '../../operations/query-commands';
-import type { KeyQuery } from '../../operations/query-commands';
 import { indexKeyCondition, indexNamed } from './key-conditions';
-import type { IndexKeyCondition } from './key-conditions';
 import { createdRange, filterConditions, projectionOf } from './read-options';
+import type { ReadOptions, ReadPlan } from './read-plan-types';
 
-/**
- * What a `query()` or `count()` reads, worked out from its options before any request: the Query
- * (undefined for the plain type listing, which keeps its own request), whether nothing can match,
- * and how a cursor of this read becomes its ExclusiveStartKey.
- */
-export interface ReadPlan {
-  readonly query: KeyQuery | undefined;
-  readonly empty: boolean;
-  /** Set for `@Index` queries. */
-  readonly index: IndexMetadata | undefined;
-  readonly cursorKind: CursorKind;
-  readonly filtered: boolean;
-  readonly partial: boolean;
-  /**
-   * The Query returns keys only and each page's entities are then read by key: a keys-only index,
-   * or a field-list index queried without `select` (its items hold some fields only).
-   */
-  readonly readsByKey: boolean;
-  /** The `where` of an `@Index` query as key texts (undefined for the type listing). */
-  readonly keyCondition: IndexKeyCondition | undefined;
-  /** The ExclusiveStartKey after a cursor's position, or an InvalidArgumentError if the cursor is another read's. */
-  startKeyOf(position: CursorPosition): ItemKey;
-}
+export type { ReadOptions, ReadPlan } from './read-plan-types';
+import { planChildListing } from './child-listing';
+
 
 /**
  * Whether an entity read by key after an index query (its stored item, read consistently) still
@@ -55,20 +32,12 @@ export function stillMatches(meta: EntityMetadata, plan: ReadPlan, item: Record<
   return (plan.query?.filter ?? []).every((condition) => holdsCondition(item, condition));
 }
 
-/** The options as given: each is checked at run time (a JavaScript caller or a JSON body may send anything). */
-export interface ReadOptions {
-  readonly index?: unknown;
-  readonly where?: unknown;
-  readonly filter?: unknown;
-  readonly select?: unknown;
-  readonly createdAfter?: unknown;
-  readonly createdBefore?: unknown;
-}
 
 /** Every option of `query()`; `count()` takes those of ReadOptions without `select`. */
 const QUERY_OPTIONS: ReadonlySet<string> = new Set(['index', 'where', 'filter', 'select', 'createdAfter', 'createdBefore', 'order', 'limit', 'cursor']);
 
-export function planRead(meta: EntityMetadata, plan: CompiledShape, options: ReadOptions): ReadPlan {
+/** `parentStrId`: a child type's repository scoped to one parent, which lists that parent's collection. */
+export function planRead(meta: EntityMetadata, plan: CompiledShape, options: ReadOptions, parentStrId?: string): ReadPlan {
   if (typeof options !== 'object' || options === null) {
     throw new InvalidArgumentError(`${meta.className}: query and count options must be an object.`, meta.className);
   }
@@ -77,6 +46,7 @@ export function planRead(meta: EntityMetadata, plan: CompiledShape, options: Rea
   if (unknown !== undefined) {
     throw new InvalidArgumentError(`${meta.className}: unknown query option ${JSON.stringify(unknown)} (options: ${[...QUERY_OPTIONS].join(', ')}).`, meta.className);
   }
+  if (parentStrId !== undefined) return planChildListing(meta, plan, options, parentStrId);
   return options.index === undefined ? planTypeListing(meta, plan, options) : planIndexQuery(meta, plan, options);
 }
 
@@ -118,7 +88,8 @@ function planIndexQuery(meta: EntityMetadata, plan: CompiledShape, options: Read
     startKeyOf: (position) => {
       const { partition, sort: sortKey = '' } = position;
       if (position.index !== index.name || partition !== key.partition || !matchesSortKeyCondition(sortKey, key.sort)) throw otherRead(meta);
-      return { ...primaryKeyOf(meta, position.strId), [index.partitionAttribute]: { S: partition }, [index.sortAttribute]: { S: sortKey } };
+      const entityKey = primaryKeyOf(meta, position.strId, position.parent);
+      return { ...entityKey, [index.partitionAttribute]: { S: partition }, [index.sortAttribute]: { S: sortKey } };
     },
   };
 }
@@ -164,6 +135,13 @@ function checkProjected(meta: EntityMetadata, index: IndexMetadata, option: 'fil
 }
 
 function planTypeListing(meta: EntityMetadata, plan: CompiledShape, options: ReadOptions): ReadPlan {
+  if (meta.typeIndex === 'none') {
+    throw new InvalidArgumentError(
+      `${meta.className} is not in the type index (typeIndex: 'none'), so it has no listing or count across parents; ` +
+        `read one parent's collection with getRepository(${meta.className}).of(parent).query() or getWith(), or query one of its @Index declarations.`,
+      meta.className,
+    );
+  }
   if (options.where !== undefined) {
     const indexes = meta.indexes.map((i) => i.name).join(', ') || 'none';
     throw new InvalidArgumentError(`${meta.className}: where needs an index ({ index, where }); its indexes: ${indexes}.`, meta.className);
@@ -192,7 +170,7 @@ function planTypeListing(meta: EntityMetadata, plan: CompiledShape, options: Rea
     startKeyOf: (position) => {
       const uid = position.uid as string;
       if (!created.contains(uid)) throw otherRead(meta);
-      return typeIndexStartKey(meta, position.strId, uid);
+      return typeIndexStartKey(meta, position.strId, uid, position.parent);
     },
   };
 }

@@ -1,12 +1,12 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { InvalidArgumentError } from '../../errors';
 import { isConditionFailure } from '../../client/executor';
-import { decodeCursor, encodeCursor, strIdOfItem } from '../../keys';
-import type { ItemKey } from '../../keys';
+import { decodeCursor, encodeCursor, parentStrIdOfItem, strIdOfItem } from '../../keys';
+import type { CursorPosition, ItemKey } from '../../keys';
 import { ATTR } from '../../metadata/attributes';
 import { getEntityMetadata } from '../../metadata/entity-metadata';
 import type { Constructor, EntityMetadata } from '../../metadata/types';
-import { getItemInput, queryByTypeInput, typeIndexStartKey } from '../../operations/entity-commands';
+import { getItemInput, queryByTypeInput, scanChildTypeInput, typeIndexStartKey } from '../../operations/entity-commands';
 import { hasChanges, reindexKeyChanges, reindexUpdateInput } from '../../operations/reindex-commands';
 import type { RepositoryContext } from '../context';
 
@@ -50,19 +50,24 @@ const MAX_ITEM_ATTEMPTS = 10;
 
 /**
  * Brings the index keys of every stored entity of a type in line with its `@Index` declarations:
- * reads the type index page by page (never a Scan) and writes, for each entity whose keys differ,
+ * reads the type index page by page (a type outside it, `typeIndex: 'none'`, by a Scan: nothing else
+ * finds all its items) and writes, for each entity whose keys differ,
  * only its index key attributes (see reindexUpdateInput). Idempotent and resumable.
  */
 export async function reindexEntities(context: RepositoryContext, target: Constructor, options: ReindexOptions = {}): Promise<ReindexResult> {
   const meta = getEntityMetadata(target);
   const { pageSize, maxPages } = checkOptions(options, meta.className);
-  const position = options.cursor === undefined ? undefined : decodeCursor(options.cursor, meta, 'typeIndex');
-  let startKey: ItemKey | undefined = position && typeIndexStartKey(meta, position.strId, position.uid as string);
+  const listed = meta.typeIndex === 'all';
+  const position = options.cursor === undefined ? undefined : decodeCursor(options.cursor, meta, listed ? 'typeIndex' : 'tableScan');
+  let startKey: ItemKey | undefined =
+    position && (listed ? typeIndexStartKey(meta, position.strId, position.uid as string, position.parent) : tableKeyOf(position));
   const result: ReindexResult = { scanned: 0, updated: 0, skipped: [] };
   let pages = 0;
   do {
-    const input = queryByTypeInput(context.tableName, meta.typeName, { startKey, limit: pageSize });
-    const output = await context.executor.send('Query', input, meta.className);
+    // A type outside the type index (typeIndex: 'none') can only be found all by a Scan of the table.
+    const output = listed
+      ? await context.executor.send('Query', queryByTypeInput(context.tableName, meta.typeName, { startKey, limit: pageSize }), meta.className)
+      : await context.executor.send('Scan', scanChildTypeInput(context.tableName, meta.typeName, startKey, pageSize), meta.className);
     for (const item of output.Items ?? []) {
       result.scanned += 1;
       await reindexItem(context, meta, item, result);
@@ -104,7 +109,13 @@ async function rereadSameEntity(context: RepositoryContext, meta: EntityMetadata
 }
 
 function cursorAfter(meta: EntityMetadata, lastKey: ItemKey): string {
-  return encodeCursor('typeIndex', { strId: strIdOfItem(meta, lastKey), uid: lastKey[ATTR.uid]?.S as string });
+  if (meta.typeIndex === 'none') return encodeCursor('tableScan', { strId: '', partition: lastKey[ATTR.pk]?.S, sort: lastKey[ATTR.sk]?.S }, meta);
+  const position = { strId: strIdOfItem(meta, lastKey), parent: parentStrIdOfItem(meta, lastKey) };
+  return encodeCursor('typeIndex', { ...position, uid: lastKey[ATTR.uid]?.S as string }, meta);
+}
+
+function tableKeyOf(position: CursorPosition): ItemKey {
+  return { [ATTR.pk]: { S: position.partition as string }, [ATTR.sk]: { S: position.sort as string } };
 }
 
 function checkOptions(options: ReindexOptions, entity: string): { pageSize: number; maxPages: number } {
