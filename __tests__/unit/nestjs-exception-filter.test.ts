@@ -2,7 +2,9 @@ import { BadRequestException, HttpException, Logger } from '@nestjs/common';
 import type { ArgumentsHost, HttpServer } from '@nestjs/common';
 import {
   BatchDeleteIncompleteError,
+  CollectionTooLargeError,
   ConditionFailedError,
+  ParentRequiredError,
   BatchGetIncompleteError,
   BatchSaveIncompleteError,
   DynamoDBRequestError,
@@ -57,6 +59,8 @@ describe('toHttpErrorBody: status per code', () => {
     ],
     ['VERSION_CONFLICT', new VersionConflictError('User', 'ada', 1, 2), 409],
     ['CONDITION_FAILED', new ConditionFailedError('Article', 'how-to-train', ['authorId']), 409],
+    ['COLLECTION_TOO_LARGE', new CollectionTooLargeError('Article', 'how-to-train', 'rename', 151, 100), 409],
+    ['PARENT_REQUIRED (a mistake in the code, not in the request)', new ParentRequiredError('Comment', 'Article', 'getByStr'), 500],
     ['TRANSACTION_CANCELED (conflicts only)', transactionCanceled('ConditionalCheckFailed', 'TransactionConflict'), 409],
     ['TRANSACTION_CANCELED (a condition failure and throttling: the condition decides)', transactionCanceled('ConditionalCheckFailed', 'ProvisionedThroughputExceeded'), 409],
     ['TRANSACTION_CANCELED (throttling only)', transactionCanceled('ProvisionedThroughputExceeded', 'ThrottlingError'), 503],

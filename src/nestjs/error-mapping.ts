@@ -39,6 +39,10 @@ export const RETRY_AFTER_SECONDS = 1;
  * the request conflicts with the resource's current state; nothing was written. An endpoint that
  * means it as a permission check can map it to 403 itself.
  *
+ * COLLECTION_TOO_LARGE is 409: the entity has too many children to be renamed in one transaction (its
+ * current state prevents the request); nothing was written. PARENT_REQUIRED stays a 500: it is a
+ * mistake in the application's code (a child type used without `of(parent)`), not in the request.
+ *
  * ITEM_TOO_LARGE is 413: the entity the client sent would not fit in a DynamoDB item (checked before
  * sending); resending it unchanged can never succeed.
  */
@@ -50,6 +54,7 @@ const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   UNIQUE_CONSTRAINT_VIOLATION: 409,
   VERSION_CONFLICT: 409,
   CONDITION_FAILED: 409,
+  COLLECTION_TOO_LARGE: 409,
   ITEM_TOO_LARGE: 413,
 };
 
