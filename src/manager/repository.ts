@@ -50,7 +50,7 @@ export class Repository<T extends object> {
     this.writer = new EntityWriter(context, this.mapper, (uid) => this.findByUid(uid), fetchItem);
     this.updater = new EntityUpdater(context, this.mapper, fetchItem, this.writer.unique);
     this.batches = new BatchOperations(context, this.mapper);
-    this.lister = new EntityLister(context, this.mapper, (strIds, keep) => this.batches.getMany(strIds, keep));
+    this.lister = new EntityLister(context, this.mapper, (keys, keep) => this.batches.getByKeys(keys, keep));
   }
 
   /**

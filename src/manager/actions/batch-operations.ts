@@ -62,16 +62,25 @@ export class BatchOperations<T extends object> {
    */
   async getMany(strIds: readonly string[], keep?: (item: Item) => boolean): Promise<Array<T | undefined>> {
     const ids = this.checkedList(strIds, 'getMany');
+    const keys = ids.map((strId) => this.mapper.keyOf(strId));
+    return this.getByKeys(keys, keep);
+  }
+
+  /**
+   * The entities with these primary keys, in order: what an index query returns (a child type's
+   * entities may be in any parent's partition). A key given twice is read once, and one instance
+   * fills both positions, so saving it twice cannot conflict.
+   */
+  async getByKeys(keys: readonly ItemKey[], keep?: (item: Item) => boolean): Promise<Array<T | undefined>> {
     const entries = new Map<string, KeyEntry & { key: ItemKey }>();
-    for (const strId of ids) {
-      if (entries.has(strId)) continue; // BatchGetItem rejects a key twice in one request
-      const key = this.mapper.keyOf(strId);
-      entries.set(strId, { strId, key, keyId: keyIdOf(key) });
+    for (const key of keys) {
+      const keyId = keyIdOf(key);
+      // BatchGetItem rejects a key twice in one request
+      if (!entries.has(keyId)) entries.set(keyId, { strId: this.strIdOfItem(key), key, keyId });
     }
-    // One instance per str id: duplicates in the input share it, so saving it twice cannot conflict.
     const found = new Map<string, T>();
     const outcome = await runBatch([...entries.values()], BATCH_GET_MAX_KEYS, (part) => this.getChunk(part, found, keep), this.retry);
-    const results = ids.map((strId) => found.get(strId));
+    const results = keys.map((key) => found.get(keyIdOf(key)));
     if (outcome.left.length > 0) {
       throw new BatchGetIncompleteError(this.className, outcome.left.map((e) => e.strId), results, outcome.failure);
     }
@@ -116,7 +125,7 @@ export class BatchOperations<T extends object> {
     const { tableName, executor } = this.context;
     const output = await executor.send('BatchGetItem', batchGetInput(tableName, part.map((e) => e.key)), this.className);
     for (const item of output.Responses?.[tableName] ?? []) {
-      if (keep === undefined || keep(item)) found.set(this.strIdOfItem(item), this.mapper.fromItem(item));
+      if (keep === undefined || keep(item)) found.set(keyIdOf(item), this.mapper.fromItem(item));
     }
     const unprocessed = new Set((output.UnprocessedKeys?.[tableName]?.Keys ?? []).map(keyIdOf));
     return part.filter((e) => unprocessed.has(e.keyId));

@@ -19,10 +19,10 @@ import type { ReadPlan } from './read-plan';
 type Item = Record<string, AttributeValue>;
 
 /**
- * Reads whole entities by str id, in order (undefined where none is stored, or where `keep` refuses
- * the stored item): the batch machinery.
+ * Reads whole entities by primary key, in order (undefined where none is stored, or where `keep`
+ * refuses the stored item): the batch machinery.
  */
-export type GetMany<T> = (strIds: readonly string[], keep?: (item: Item) => boolean) => Promise<Array<T | undefined>>;
+export type GetByKeys<T> = (keys: readonly ItemKey[], keep?: (item: Item) => boolean) => Promise<Array<T | undefined>>;
 
 /** An entity of a keys-only index query, with the index item it was found by (the cursor's position). */
 interface KeyedEntity<T> {
@@ -40,7 +40,7 @@ export class EntityLister<T extends object> {
   constructor(
     private readonly context: RepositoryContext,
     private readonly mapper: EntityMapper<T>,
-    private readonly getMany: GetMany<T>,
+    private readonly getByKeys: GetByKeys<T>,
   ) {
     this.metadata = mapper.meta;
   }
@@ -110,7 +110,8 @@ export class EntityLister<T extends object> {
         const input = keyQueryInput(this.context.tableName, { ...query, startKey: from, limit: pageLimit, descending });
         const output = await this.sendQuery(input, index);
         const indexItems = output.Items ?? [];
-        const entities = indexItems.length > 0 ? await this.getMany(indexItems.map((item) => this.strIdOfItem(item)), matches) : [];
+        const keys = indexItems.map((item) => ({ [ATTR.pk]: item[ATTR.pk] as AttributeValue, [ATTR.sk]: item[ATTR.sk] as AttributeValue }));
+        const entities = indexItems.length > 0 ? await this.getByKeys(keys, matches) : [];
         const items = indexItems.flatMap((indexItem, i) => {
           const entity = entities[i];
           return entity === undefined ? [] : [{ indexItem, entity }];
