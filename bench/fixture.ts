@@ -84,3 +84,40 @@ export const LEAGUE = 'league1';
 export function playerData(index: number): PlayerData {
   return { name: `player${String(index).padStart(5, '0')}`, league: LEAGUE, points: index * 10, games: index };
 }
+
+/**
+ * The parent of `getWith`: a post, whose comments are child items in its partition (one item
+ * collection), all read by one Query. Each library stores them in its own layout.
+ */
+export interface PostData {
+  postId: string;
+  title: string;
+  createdAt: Date;
+}
+
+export interface CommentData {
+  commentId: string;
+  author: string;
+  body: string;
+  createdAt: Date;
+  likes: number;
+}
+
+export const POST_TYPE = 'post';
+export const COMMENT_TYPE = 'comment';
+/** In the post's title and every comment's body: counting it counts the entities in a result. */
+export const THREAD_MARKER = 'Bench thread';
+/** Comments of the post: what getWith reads with it. */
+export const COMMENT_COUNT = 25;
+
+export const POST: PostData = { postId: 'post00001', title: `${THREAD_MARKER}: single-table design`, createdAt: new Date(ACTIVATED_ON) };
+
+export function commentData(index: number): CommentData {
+  return {
+    commentId: `comment${String(index).padStart(5, '0')}`,
+    author: `user${String(index % 9).padStart(5, '0')}`,
+    body: `${THREAD_MARKER} comment ${index}: one Query reads the post with every comment of it.`,
+    createdAt: new Date(ACTIVATED_ON + (index + 1) * 60_000),
+    likes: index % 4,
+  };
+}

@@ -5,6 +5,7 @@ import { performance } from 'node:perf_hooks';
 import { runEndToEnd, startDynaliteProcess } from './end-to-end';
 import type { EndToEndSettings } from './end-to-end';
 import { OPERATIONS } from './contenders/types';
+import type { Operation } from './contenders/types';
 import { lineUp } from './lineup';
 import { measureMemory } from './memory';
 import { runOverhead } from './overhead';
@@ -24,13 +25,40 @@ const END_TO_END: EndToEndSettings = QUICK
   : { rounds: 5, concurrencies: [1, 32], cellMs: 1000, maxPairs: 3000 };
 const MEMORY_ENTITIES = QUICK ? 1_000 : 10_000;
 const OUTPUT_DIR = join(REPO_ROOT, 'docs', 'bench');
+/**
+ * `--only=getWith,get`: the per-call overhead of those operations only, printed; the other phases are
+ * skipped and nothing is written (docs/bench keeps the last full run).
+ */
+const ONLY = onlyOperations(process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length));
+
+function onlyOperations(list: string | undefined): Operation[] | undefined {
+  if (list === undefined) return undefined;
+  const names = list.split(',').filter(Boolean);
+  const unknown = names.filter((name) => !(OPERATIONS as readonly string[]).includes(name));
+  if (unknown.length > 0 || names.length === 0) throw new Error(`--only takes operations among ${OPERATIONS.join(', ')}; got ${list}`);
+  return names as Operation[];
+}
 
 const log = (line: string): void => {
   process.stdout.write(`${line}\n`);
 };
 const loadAverage = (): number[] => loadavg().map((value) => Math.round(value * 100) / 100);
 
+/** The overhead phase alone, for the operations given: ratio to the raw SDK per library, printed. */
+async function overheadOnly(operations: readonly Operation[]): Promise<void> {
+  const { handler, entrants } = await lineUp();
+  log(`Per-call overhead of ${operations.join(', ')} only (${OVERHEAD.rounds} rounds x ${OVERHEAD.sliceMs} ms); nothing is written`);
+  const cells = await runOverhead(handler, entrants, OVERHEAD, log, operations);
+  for (const cell of cells) {
+    const spread = `${cell.ratioP25.toFixed(2)}-${cell.ratioP75.toFixed(2)}`;
+    log(`  ${cell.operation} ${cell.contender}: ${cell.medianRatio.toFixed(2)}x raw SDK (IQR ${spread}), ${cell.medianOpsPerSec} calls/CPU s, wall ${cell.wallMedianRatio.toFixed(2)}x; ${cell.requests.join(' + ')}`);
+  }
+  const missing = entrants.filter((entrant) => operations.some((operation) => !cells.some((c) => c.contender === entrant.contender.name && c.operation === operation)));
+  for (const { contender } of missing) log(`  ${contender.name}: no equivalent of some of ${operations.join(', ')} (left out)`);
+}
+
 async function main(): Promise<void> {
+  if (ONLY) return overheadOnly(ONLY);
   const started = performance.now();
   const loadBefore = loadAverage();
   log('Capturing each library\'s item layout...');

@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import type { CannedHttpHandler, Responder } from './canned-http';
 import { OPERATIONS } from './contenders/types';
 import type { Operation } from './contenders/types';
-import { ARTICLE_MARKER } from './fixture';
+import { ARTICLE_MARKER, COMMENT_COUNT, THREAD_MARKER } from './fixture';
 import type { Entrant } from './lineup';
 import { responderFor } from './scenarios';
 import { median, quantile, rotate, round0, round2 } from './stats';
@@ -70,20 +70,17 @@ async function timeSlice(handler: CannedHttpHandler, cell: Cell, ms: number): Pr
   return { cpu: (calls * 1e6) / (cpu.user + cpu.system), wall: (calls * 1000) / (now - started) };
 }
 
-async function buildCells(handler: CannedHttpHandler, entrants: readonly Entrant[]): Promise<Cell[][]> {
+/** The cells of each contender, for the operations given that it has (a library may lack an optional one). */
+async function buildCells(handler: CannedHttpHandler, entrants: readonly Entrant[], wanted: readonly Operation[]): Promise<Cell[][]> {
   const byContender: Cell[][] = [];
   for (const { contender, samples } of entrants) {
     handler.responder = responderFor('get', samples); // setup may load the entity it updates
     const operations = await contender.operations();
     byContender.push(
-      OPERATIONS.map((operation) => ({
-        contender: contender.name,
-        operation,
-        run: operations[operation],
-        responder: responderFor(operation, samples),
-        rates: [],
-        requests: [],
-      })),
+      wanted.flatMap((operation) => {
+        const run = operations[operation];
+        return run ? [{ contender: contender.name, operation, run, responder: responderFor(operation, samples), rates: [], requests: [] }] : [];
+      }),
     );
   }
   // One recorded call per cell: proves every scenario works and gives the requests per call.
@@ -98,11 +95,12 @@ async function buildCells(handler: CannedHttpHandler, entrants: readonly Entrant
   return byContender;
 }
 
-/** Reads must really return the entities (25 for the queries): a library silently dropping items would win. */
+/** Reads must really return the entities (25 for the queries, the post and its comments for getWith): a library silently dropping items would win. */
 function checkResult(cell: Cell, result: unknown): void {
   const { operation } = cell;
-  const expected = operation === 'query' || operation === 'indexQuery' ? 25 : operation === 'get' || operation === 'getOrCreate' ? 1 : 0;
-  const marker = operation === 'indexQuery' ? ARTICLE_MARKER : SUBJECT_DOMAIN;
+  const expected =
+    operation === 'getWith' ? COMMENT_COUNT + 1 : operation === 'query' || operation === 'indexQuery' ? 25 : operation === 'get' || operation === 'getOrCreate' ? 1 : 0;
+  const marker = operation === 'getWith' ? THREAD_MARKER : operation === 'indexQuery' ? ARTICLE_MARKER : SUBJECT_DOMAIN;
   const found = JSON.stringify(result ?? null).split(marker).length - 1;
   if (found < expected) throw new Error(`${cell.contender} ${operation} returned ${found} entities, expected ${expected}`);
 }
@@ -117,14 +115,15 @@ export async function runOverhead(
   entrants: readonly Entrant[],
   settings: OverheadSettings,
   log: (line: string) => void,
+  operations: readonly Operation[] = OPERATIONS,
 ): Promise<OverheadCell[]> {
-  const cells = await buildCells(handler, entrants);
+  const cells = await buildCells(handler, entrants, operations);
   for (const cell of cells.flat()) await timeSlice(handler, cell, settings.warmupMs);
   for (let round = 0; round < settings.rounds; round += 1) {
-    for (const operationIndex of rotate([...OPERATIONS.keys()], round)) {
+    for (const operation of rotate([...operations], round)) {
       for (const contenderCells of rotate(cells, round)) {
-        const cell = contenderCells[operationIndex] as Cell;
-        cell.rates.push(await timeSlice(handler, cell, settings.sliceMs));
+        const cell = contenderCells.find((candidate) => candidate.operation === operation);
+        if (cell) cell.rates.push(await timeSlice(handler, cell, settings.sliceMs));
       }
     }
     log(`  round ${round + 1}/${settings.rounds} done`);
@@ -135,7 +134,7 @@ export async function runOverhead(
 function summarise(cells: Cell[][]): OverheadCell[] {
   const reference = cells[0] as Cell[]; // the raw SDK
   return cells.flat().map((cell) => {
-    const raw = reference[OPERATIONS.indexOf(cell.operation)] as Cell;
+    const raw = reference.find((candidate) => candidate.operation === cell.operation) as Cell;
     const cpu = cell.rates.map((rate) => rate.cpu);
     const ratios = cell.rates.map((rate, round) => rate.cpu / (raw.rates[round] as Rate).cpu);
     const wallRatios = cell.rates.map((rate, round) => rate.wall / (raw.rates[round] as Rate).wall);

@@ -17,6 +17,7 @@ async function main(): Promise<void> {
   if (!entrant) throw new Error(`no contender named ${who}`);
   handler.responder = responderFor('get', entrant.samples);
   const run = (await entrant.contender.operations())[operation as Operation];
+  if (!run) throw new Error(`${who} has no ${operation}`);
   handler.responder = responderFor(operation as Operation, entrant.samples);
   for (let i = 0; i < 2000; i += 1) await run(); // warm-up, outside the profile
   const session = new Session();

@@ -1,5 +1,5 @@
 import { OPERATIONS, OPERATION_TITLES } from './contenders/types';
-import type { Operation } from './contenders/types';
+import type { Operation, PerOperation } from './contenders/types';
 import type { EndToEndCell, EndToEndSettings } from './end-to-end';
 import type { MemoryRow } from './memory';
 import type { OverheadCell, OverheadSettings } from './overhead';
@@ -21,7 +21,7 @@ export interface Results {
   readonly runtimeCommand: string;
   readonly durationSeconds: number;
   readonly machine: Machine;
-  readonly libraries: ReadonlyArray<{ name: string; version: string; notes: Readonly<Record<Operation, string>> }>;
+  readonly libraries: ReadonlyArray<{ name: string; version: string; notes: PerOperation<string> }>;
   readonly overhead: { settings: OverheadSettings; measure: string; cells: OverheadCell[] };
   readonly endToEnd: { settings: EndToEndSettings; cells: EndToEndCell[] };
   readonly memory: MemoryRow[];
@@ -76,7 +76,7 @@ function overheadTables(results: Results): string[] {
     'What each call does:',
     '',
     ...header(['library', ...titles], ['---', ...OPERATIONS.map(() => '---')]),
-    ...results.libraries.map((library) => row([`${library.name} (${library.version})`, ...OPERATIONS.map((operation) => library.notes[operation])])),
+    ...results.libraries.map((library) => row([`${library.name} (${library.version})`, ...OPERATIONS.map((operation) => library.notes[operation] ?? 'no equivalent (left out)')])),
   ];
 }
 

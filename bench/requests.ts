@@ -5,9 +5,9 @@ import type { Repository } from '../src';
 import { localClientConfig } from '../src/testing';
 import { cannedClientConfig, describeRequest, ok, serviceError } from './canned-http';
 import type { CannedHttpHandler, Responder } from './canned-http';
-import { Article, OURS_TABLE, partialUpdateOf, Player, User } from './contenders/ours';
+import { Article, Comment, OURS_TABLE, partialUpdateOf, Player, Post, User } from './contenders/ours';
 import { CountingHttpHandler } from './counting-http';
-import { ARTICLE_COUNT, articleData, changeOf, playerData, SUBJECT, userData } from './fixture';
+import { ARTICLE_COUNT, articleData, changeOf, COMMENT_COUNT, commentData, playerData, POST, SUBJECT, userData } from './fixture';
 import { indexProbes } from './index-requests';
 import { capturePuts, queryPage, responderFor } from './scenarios';
 import type { Samples } from './scenarios';
@@ -75,6 +75,12 @@ function probes(samples: Samples): Probe[] {
     },
     { call: 'count (25 entities)', canned: () => ok({ Count: 25, ScannedCount: 25 }), onDynalite: true, run: async ({ users }) => () => users.count() },
     { call: 'query({ limit: 25 })', canned: () => queryPage(samples.items.slice(0, 25)), onDynalite: true, run: async ({ users }) => () => users.query({ limit: 25 }).toArray() },
+    {
+      call: `getWith (a post and its ${COMMENT_COUNT} comments)`,
+      canned: responderFor('getWith', samples),
+      onDynalite: true,
+      run: async ({ manager }) => () => manager.getRepository(Post).getWith(POST.postId, { comments: Comment }),
+    },
   ];
 }
 
@@ -133,6 +139,8 @@ async function countOnDynalite(endpoint: string, list: Probe[], results: Map<str
   for (let i = 0; i < 25; i += 1) await bench.users.create(userData(i));
   for (let i = 0; i < ARTICLE_COUNT; i += 1) await bench.articles.create(articleData(i));
   for (let i = 0; i < PLAYER_COUNT; i += 1) await bench.players.create(playerData(i));
+  await manager.getRepository(Post).create(POST);
+  for (let i = 0; i < COMMENT_COUNT; i += 1) await manager.getRepository(Comment).of(POST.postId).create(commentData(i));
   let serial = 0;
   for (const probe of list) {
     if (!probe.onDynalite) continue;

@@ -2,7 +2,7 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { bodyText, ok, serviceError } from './canned-http';
 import type { CannedHttpHandler, CannedResponse, Responder } from './canned-http';
 import type { Contender, Operation } from './contenders/types';
-import { ARTICLE_COUNT, articleData, userData } from './fixture';
+import { ARTICLE_COUNT, articleData, COMMENT_COUNT, commentData, POST, userData } from './fixture';
 
 type Item = Record<string, AttributeValue>;
 
@@ -14,13 +14,29 @@ export interface Samples {
   readonly items: readonly Item[];
   /** The articles of one author (ARTICLE_COUNT), as the library stores them: the answer to the index query. */
   readonly articles: readonly Item[];
+  /** The post and its COMMENT_COUNT comments in sort-key order, as one partition answers a Query; empty without getWith. */
+  readonly collection: readonly Item[];
 }
 
 /** Lets the library write `count` users and keeps the items it sent: whatever it reads back is its own format. */
 export async function captureSamples(handler: CannedHttpHandler, contender: Contender, count: number): Promise<Samples> {
   const items = await capturePuts(handler, contender.name, count, (i) => contender.create(userData(i)));
   const articles = await capturePuts(handler, contender.name, ARTICLE_COUNT, (i) => contender.createArticle(articleData(i)));
-  return { subject: items[0] as Item, items, articles };
+  const { collection } = contender;
+  const thread = collection
+    ? await capturePuts(handler, contender.name, COMMENT_COUNT + 1, (i) => (i === 0 ? collection.createPost(POST) : collection.createComment(commentData(i - 1))))
+    : [];
+  return { subject: items[0] as Item, items, articles, collection: thread.sort((a, b) => compareStrings(sortKeyOf(a), sortKeyOf(b))) };
+}
+
+/** The sort key of a captured item, whichever name the library gives it. */
+function sortKeyOf(item: Item): string {
+  return (item.SK ?? item.sk)?.S ?? '';
+}
+
+/** DynamoDB's order of string keys, UTF-8 bytes (the same as code units for these ASCII keys). */
+function compareStrings(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
 }
 
 /** Runs `create` `count` times against the canned handler and returns the items of its PutItem requests. */
@@ -73,6 +89,10 @@ export function responderFor(operation: Operation, samples: Samples): Responder 
     }
     case 'indexQuery': {
       const page = queryPage(samples.articles);
+      return (op) => (op === 'Query' ? page : unexpected(op, operation));
+    }
+    case 'getWith': {
+      const page = queryPage(samples.collection);
       return (op) => (op === 'Query' ? page : unexpected(op, operation));
     }
     case 'getOrCreate': {

@@ -18,7 +18,7 @@ const VERSUS_RAW: ReadonlyArray<[Operation, number]> = [
   ['query', 0.85],
   ['indexQuery', 0.9],
 ];
-const ONE_REQUEST_CALLS = ['getByStr', 'create', 'save (2 fields changed)', 'update (2 fields)', 'delete', 'getOrCreate (new id)'];
+const ONE_REQUEST_CALLS = ['getByStr', 'create', 'save (2 fields changed)', 'update (2 fields)', 'delete', 'getOrCreate (new id)', 'getWith (a post and its 25 comments)'];
 
 export function checkTargets(overhead: readonly OverheadCell[], endToEnd: readonly EndToEndCell[], requests: readonly RequestCount[]): TargetCheck[] {
   const cell = (contender: string, operation: Operation) =>

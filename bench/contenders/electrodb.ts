@@ -1,9 +1,9 @@
 import { isEmail } from 'class-validator';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { Entity } from 'electrodb';
-import { ARTICLE_COUNT, ARTICLE_TYPE, AUTHOR, changeOf, SUBJECT, USER_TYPE } from '../fixture';
-import type { ArticleData, UserData } from '../fixture';
+import { Entity, Service } from 'electrodb';
+import { ARTICLE_COUNT, ARTICLE_TYPE, AUTHOR, changeOf, COMMENT_TYPE, POST, POST_TYPE, SUBJECT, USER_TYPE } from '../fixture';
+import type { ArticleData, CommentData, PostData, UserData } from '../fixture';
 import { packageVersion } from './types';
 import type { Contender } from './types';
 
@@ -60,6 +60,42 @@ function electroArticles(client: DynamoDBClient, table = ELECTRO_TABLE) {
   );
 }
 
+/**
+ * The post and its comments as ElectroDB models an item collection: two entities of one service whose
+ * primary indexes share the collection `thread` (same pk composite, postId), read by one collection query.
+ */
+function electroThread(client: DynamoDBClient, table = ELECTRO_TABLE) {
+  const config = { client: DynamoDBDocumentClient.from(client), table };
+  const post = new Entity(
+    {
+      model: { entity: POST_TYPE, version: '1', service: 'bench' },
+      attributes: {
+        postId: { type: 'string', required: true },
+        title: { type: 'string', required: true },
+        createdAt: { type: 'string', required: true },
+      },
+      indexes: { byPost: { collection: 'thread', pk: { field: 'pk', composite: ['postId'] }, sk: { field: 'sk', composite: [] } } },
+    },
+    config,
+  );
+  const comment = new Entity(
+    {
+      model: { entity: COMMENT_TYPE, version: '1', service: 'bench' },
+      attributes: {
+        postId: { type: 'string', required: true },
+        commentId: { type: 'string', required: true },
+        author: { type: 'string', required: true },
+        body: { type: 'string', required: true },
+        createdAt: { type: 'string', required: true },
+        likes: { type: 'number', required: true },
+      },
+      indexes: { byPost: { collection: 'thread', pk: { field: 'pk', composite: ['postId'] }, sk: { field: 'sk', composite: ['commentId'] } } },
+    },
+    config,
+  );
+  return new Service({ post, comment }, config);
+}
+
 const electroArticleInput = (data: ArticleData) => ({ ...data, createdAt: data.createdAt.toISOString() });
 
 export const electroInput = (data: UserData) => ({ ...data, activatedOn: data.activatedOn.toISOString() });
@@ -80,6 +116,7 @@ export async function electroGetOrCreate(users: ElectroUsers, data: UserData) {
 export function electroContender(client: DynamoDBClient): Contender {
   const users = electroUsers(client);
   const articles = electroArticles(client);
+  const thread = electroThread(client);
   let version = 1;
   let iteration = 0;
   return {
@@ -92,10 +129,15 @@ export function electroContender(client: DynamoDBClient): Contender {
       query: 'query.all({}).go({ limit: 25 }): Query on gsi1',
       indexQuery: 'query.byAuthor({ authorId }).go({ limit: 25 }): Query on gsi1',
       getOrCreate: 'get().go() (found: 1 request); when missing, create().go(): 2 requests',
+      getWith: "service.collections.thread({ postId }).go({ consistent: true, pages: 'all' }): one Query, { post: [...], comment: [...] }",
     },
     pageKey: ['pk', 'sk', 'gsi1pk', 'gsi1sk'],
     create: (data) => users.create(electroInput(data)).go(),
     createArticle: (data) => articles.create(electroArticleInput(data)).go(),
+    collection: {
+      createPost: (data: PostData) => thread.entities.post.create({ ...data, createdAt: data.createdAt.toISOString() }).go(),
+      createComment: (data: CommentData) => thread.entities.comment.create({ ...data, postId: POST.postId, createdAt: data.createdAt.toISOString() }).go(),
+    },
     operations: async () => ({
       get: () => users.get({ username: SUBJECT.username }).go({ consistent: true }),
       create: () => users.create(electroInput(SUBJECT)).go(),
@@ -111,6 +153,7 @@ export function electroContender(client: DynamoDBClient): Contender {
       query: () => users.query.all({}).go({ limit: 25 }),
       indexQuery: () => articles.query.byAuthor({ authorId: AUTHOR }).go({ limit: ARTICLE_COUNT }),
       getOrCreate: () => electroGetOrCreate(users, SUBJECT),
+      getWith: () => thread.collections.thread({ postId: POST.postId }).go({ consistent: true, pages: 'all' }),
     }),
     listAll: async () => (await users.query.all({}).go({ pages: 'all' })).data,
   };

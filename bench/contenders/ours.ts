@@ -3,8 +3,8 @@ import { IsEmail, IsInt, Min } from 'class-validator';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BaseEntity, EntityManager, Field, Index, StrId, Table } from '../../src';
 import type { Repository } from '../../src';
-import { ARTICLE_COUNT, ARTICLE_TYPE, AUTHOR, changeOf, PLAYER_TYPE, SUBJECT, USER_TYPE } from '../fixture';
-import type { ArticleData, UserData } from '../fixture';
+import { ARTICLE_COUNT, ARTICLE_TYPE, AUTHOR, changeOf, COMMENT_TYPE, PLAYER_TYPE, POST, POST_TYPE, SUBJECT, USER_TYPE } from '../fixture';
+import type { ArticleData, CommentData, PostData, UserData } from '../fixture';
 import { libraryVersion } from '../paths';
 import type { Contender } from './types';
 
@@ -54,6 +54,24 @@ export class Player extends BaseEntity {
   @Field() games!: number;
 }
 
+/** The parent of getWith. */
+@Table(POST_TYPE)
+export class Post extends BaseEntity {
+  @StrId() postId!: string;
+  @Field() title!: string;
+  @Field() createdAt!: Date;
+}
+
+/** A child type: each comment is an item in its post's partition (`SK = comment#<commentId>`). */
+@Table(COMMENT_TYPE, { parent: () => Post })
+export class Comment extends BaseEntity {
+  @StrId() commentId!: string;
+  @Field() author!: string;
+  @Field() body!: string;
+  @Field() createdAt!: Date;
+  @Field() likes!: number;
+}
+
 export const OURS_TABLE = 'bench';
 
 /** `repository.update(strId, patch)` (one UpdateItem) once it exists; until then, save() of a loaded entity. */
@@ -68,6 +86,8 @@ export function oursContender(client: DynamoDBClient): Contender {
   const manager = new EntityManager({ client, tableName: OURS_TABLE });
   const users = manager.getRepository(User);
   const articles = manager.getRepository(Article);
+  const posts = manager.getRepository(Post);
+  const comments = manager.getRepository(Comment);
   const partialUpdate = partialUpdateOf(users);
   let iteration = 0;
   return {
@@ -82,10 +102,15 @@ export function oursContender(client: DynamoDBClient): Contender {
       query: 'repository.query({ limit: 25 }).toArray(): Query on the type index (Limit 26), 25 User instances',
       indexQuery: "repository.query({ index: 'byAuthor', where: { authorId }, limit: 25 }).toArray(): Query on gsi1, 25 Article instances",
       getOrCreate: 'repository.getOrCreate: build, validate, conditional PutItem; existing item from the error (ALL_OLD): 1 request',
+      getWith: 'posts.getWith(postId, { comments: Comment }): one consistent Query of the partition; a Post and 25 Comment instances',
     },
     pageKey: ['PK', 'SK', '_type', 'uid'],
     create: (data: UserData) => users.create(data),
     createArticle: (data: ArticleData) => articles.create(data),
+    collection: {
+      createPost: (data: PostData) => posts.create(data),
+      createComment: (data: CommentData) => comments.of(POST.postId).create(data),
+    },
     operations: async () => {
       const loaded = await users.getByStr(SUBJECT.username);
       const save = (): Promise<unknown> => {
@@ -101,6 +126,7 @@ export function oursContender(client: DynamoDBClient): Contender {
         query: () => users.query({ limit: 25 }).toArray(),
         indexQuery: () => articles.query({ index: 'byAuthor', where: { authorId: AUTHOR }, limit: ARTICLE_COUNT }).toArray(),
         getOrCreate: () => users.getOrCreate(SUBJECT),
+        getWith: () => posts.getWith(POST.postId, { comments: Comment }),
       };
     },
     listAll: () => users.query().toArray(),

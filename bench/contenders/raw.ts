@@ -8,8 +8,8 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import type { AttributeValue, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import { ARTICLE_COUNT, ARTICLE_TYPE, AUTHOR, changeOf, SUBJECT, USER_TYPE } from '../fixture';
-import type { ArticleData, UserData } from '../fixture';
+import { ARTICLE_COUNT, ARTICLE_TYPE, AUTHOR, changeOf, COMMENT_TYPE, POST, POST_TYPE, SUBJECT, USER_TYPE } from '../fixture';
+import type { ArticleData, CommentData, PostData, UserData } from '../fixture';
 import { packageVersion } from './types';
 import type { Contender } from './types';
 
@@ -55,6 +55,26 @@ function articleFromItem(item: Item): Record<string, unknown> {
   const article = unmarshall(item);
   article.createdAt = new Date(article.createdAt as string);
   return article;
+}
+
+/** The post's partition key: its comments are stored under it too, with `SK = comment#<commentId>`. */
+const postPartition = (postId: string): AttributeValue => ({ S: `${POST_TYPE}#${postId}` });
+const COMMENT_PREFIX = `${COMMENT_TYPE}#`;
+
+function postItem(data: PostData, uid: string): Item {
+  return { PK: postPartition(data.postId), SK: { S: POST_TYPE }, ...marshall({ _type: POST_TYPE, uid, version: 1, ...data, createdAt: data.createdAt.toISOString() }) };
+}
+
+function commentItem(postId: string, data: CommentData, uid: string): Item {
+  const fields = marshall({ _type: COMMENT_TYPE, uid, version: 1, ...data, createdAt: data.createdAt.toISOString() });
+  return { PK: postPartition(postId), SK: { S: COMMENT_PREFIX + data.commentId }, ...fields };
+}
+
+/** unmarshall, and the one Date field back to a Date (posts and comments alike). */
+function datedFromItem(item: Item): Record<string, unknown> {
+  const entity = unmarshall(item);
+  entity.createdAt = new Date(entity.createdAt as string);
+  return entity;
 }
 
 /** The baseline: hand-written request parameters, util-dynamodb marshall/unmarshall, no validation. */
@@ -125,6 +145,43 @@ export class RawSdk {
     return (output.Items ?? []).map(articleFromItem);
   }
 
+  async createPost(data: PostData): Promise<PostData> {
+    await this.client.send(new PutItemCommand({ TableName: this.table, Item: postItem(data, randomUUID()), ConditionExpression: 'attribute_not_exists(PK)' }));
+    return data;
+  }
+
+  async createComment(postId: string, data: CommentData): Promise<CommentData> {
+    const Item = commentItem(postId, data, randomUUID());
+    await this.client.send(new PutItemCommand({ TableName: this.table, Item, ConditionExpression: 'attribute_not_exists(PK)' }));
+    return data;
+  }
+
+  /** The post and its comments: one consistent Query of the partition, every page; each item sorted out by its sort key. */
+  async postWithComments(postId: string): Promise<{ post: Record<string, unknown> | undefined; comments: Record<string, unknown>[] }> {
+    let post: Record<string, unknown> | undefined;
+    const comments: Record<string, unknown>[] = [];
+    let startKey: Item | undefined;
+    do {
+      const output = await this.client.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: '#pk = :pk',
+          ExpressionAttributeNames: { '#pk': 'PK' },
+          ExpressionAttributeValues: { ':pk': postPartition(postId) },
+          ConsistentRead: true,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of output.Items ?? []) {
+        const sortKey = item.SK?.S ?? '';
+        if (sortKey === POST_TYPE) post = datedFromItem(item);
+        else if (sortKey.startsWith(COMMENT_PREFIX)) comments.push(datedFromItem(item));
+      }
+      startKey = output.LastEvaluatedKey;
+    } while (startKey);
+    return { post, comments };
+  }
+
   async query(limit: number | undefined, startKey?: Item): Promise<{ users: Record<string, unknown>[]; lastKey?: Item }> {
     const output = await this.client.send(
       new QueryCommand({
@@ -155,10 +212,15 @@ export function rawContender(client: DynamoDBClient): Contender {
       query: 'Query on the type index, Limit 25, unmarshall each',
       indexQuery: 'Query on gsi1 (_gsi1pk = author), Limit 25, unmarshall each',
       getOrCreate: 'PutItem attribute_not_exists + ReturnValuesOnConditionCheckFailure ALL_OLD: 1 request',
+      getWith: 'Query PK = post#id (ConsistentRead, every page), unmarshall each, sorted out by SK',
     },
     pageKey: ['PK', 'SK', '_type', 'uid'],
     create: (data) => raw.create(data),
     createArticle: (data) => raw.createArticle(data),
+    collection: {
+      createPost: (data) => raw.createPost(data),
+      createComment: (data) => raw.createComment(POST.postId, data),
+    },
     operations: async () => ({
       get: () => raw.get(SUBJECT.username),
       create: () => raw.create(SUBJECT),
@@ -166,6 +228,7 @@ export function rawContender(client: DynamoDBClient): Contender {
       query: () => raw.query(25),
       indexQuery: () => raw.articlesBy(AUTHOR, ARTICLE_COUNT),
       getOrCreate: () => raw.getOrCreate(SUBJECT),
+      getWith: () => raw.postWithComments(POST.postId),
     }),
     listAll: async () => {
       const all: Record<string, unknown>[] = [];

@@ -16,8 +16,8 @@ import {
   Table,
   UpdateItemCommand,
 } from 'dynamodb-toolbox';
-import { ARTICLE_COUNT, ARTICLE_TYPE, AUTHOR, changeOf, SUBJECT, USER_TYPE } from '../fixture';
-import type { ArticleData, UserData } from '../fixture';
+import { ARTICLE_COUNT, ARTICLE_TYPE, AUTHOR, changeOf, COMMENT_TYPE, POST, POST_TYPE, SUBJECT, USER_TYPE } from '../fixture';
+import type { ArticleData, CommentData, PostData, UserData } from '../fixture';
 import { packageVersion } from './types';
 import type { Contender } from './types';
 
@@ -59,13 +59,35 @@ function toolboxModel(client: DynamoDBClient) {
     computeKey: ({ articleId }: { articleId: string }) => ({ PK: `${ARTICLE_TYPE}#${articleId}`, SK: ARTICLE_TYPE }),
     timestamps: false,
   });
-  return { table, users, articles };
+  // The post and its comments share the post's partition: one table Query with both entities reads them.
+  const posts = new Entity({
+    name: POST_TYPE,
+    table,
+    schema: item({ postId: string().key(), title: string(), createdAt: string() }),
+    computeKey: ({ postId }: { postId: string }) => ({ PK: `${POST_TYPE}#${postId}`, SK: POST_TYPE }),
+    timestamps: false,
+  });
+  const comments = new Entity({
+    name: COMMENT_TYPE,
+    table,
+    schema: item({ postId: string().key(), commentId: string().key(), author: string(), body: string(), createdAt: string(), likes: number() }),
+    computeKey: ({ postId, commentId }: { postId: string; commentId: string }) => ({ PK: `${POST_TYPE}#${postId}`, SK: `${COMMENT_TYPE}#${commentId}` }),
+    timestamps: false,
+  });
+  return { table, users, articles, posts, comments };
 }
 
 const toolboxInput = (data: UserData) => ({ ...data, activatedOn: data.activatedOn.toISOString() });
 
 export function toolboxContender(client: DynamoDBClient): Contender {
-  const { table, users, articles } = toolboxModel(client);
+  const { table, users, articles, posts, comments } = toolboxModel(client);
+  const postWithComments = (postId: string) =>
+    table
+      .build(QueryCommand)
+      .entities(posts, comments)
+      .query({ partition: `${POST_TYPE}#${postId}` })
+      .options({ consistent: true, maxPages: Infinity, showEntityAttr: true })
+      .send();
   const putArticle = (data: ArticleData) => articles.build(PutItemCommand).item({ ...data, createdAt: data.createdAt.toISOString() }).send();
   const articlesBy = (authorId: string) =>
     table.build(QueryCommand).entities(articles).query({ index: 'byAuthor', partition: authorId }).options({ limit: ARTICLE_COUNT }).send();
@@ -86,10 +108,16 @@ export function toolboxContender(client: DynamoDBClient): Contender {
       query: 'table QueryCommand .entities(users), index byType (_et), limit 25',
       indexQuery: 'table QueryCommand .entities(articles), index byAuthor (authorId, createdAt), limit 25',
       getOrCreate: 'GetItemCommand (found: 1 request); when missing, conditional PutItemCommand: 2 requests',
+      getWith: 'table QueryCommand .entities(posts, comments), partition post#id, consistent, every page: items tagged with their entity',
     },
     pageKey: ['PK', 'SK', '_et'],
     create: put,
     createArticle: putArticle,
+    collection: {
+      createPost: (data: PostData) => posts.build(PutItemCommand).item({ ...data, createdAt: data.createdAt.toISOString() }).send(),
+      createComment: (data: CommentData) =>
+        comments.build(PutItemCommand).item({ ...data, postId: POST.postId, createdAt: data.createdAt.toISOString() }).send(),
+    },
     operations: async () => ({
       get: () => get(SUBJECT.username),
       create: () => put(SUBJECT),
@@ -109,6 +137,7 @@ export function toolboxContender(client: DynamoDBClient): Contender {
         await put(SUBJECT);
         return [SUBJECT, true];
       },
+      getWith: () => postWithComments(POST.postId),
     }),
     listAll: async () => (await query({ maxPages: Infinity })).Items ?? [],
   };
