@@ -1,14 +1,37 @@
 /**
  * The NestJS example app (examples/nestjs-app) over real HTTP on an ephemeral port, against each
- * engine: status codes and bodies of the exception filter, If-Match updates and their races.
+ * engine: status codes and bodies of the exception filter, If-Match updates and their races, group
+ * memberships as edge items (joins, member lists, a deleted user leaving every group).
  */
 import type { AddressInfo } from 'node:net';
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { EntityManager } from '../../src';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EntityManager, parentStrIdOf } from '../../src';
 import { AppModule } from '../../examples/nestjs-app/app.module';
-import { Group, User } from '../../examples/nestjs-app/entities';
+import { Group, Membership, User } from '../../examples/nestjs-app/entities';
 import { describeEachEngine } from '../support/engines';
+import { faultyClient } from '../support/faults';
+import { allItems } from '../support/tables';
+
+interface Sent {
+  command: string;
+  input: Record<string, any>;
+}
+
+/** Records every command the client sends, once per call. */
+function recordCommands(client: DynamoDBClient): Sent[] {
+  const sent: Sent[] = [];
+  client.middlewareStack.add(
+    ((next: (args: { input: Record<string, any> }) => Promise<unknown>, context: { commandName?: string }) =>
+      async (args: { input: Record<string, any> }) => {
+        sent.push({ command: String(context.commandName).replace(/Command$/, ''), input: args.input });
+        return next(args);
+      }) as never,
+    { step: 'initialize', name: 'e2eRecorder' },
+  );
+  return sent;
+}
 
 interface Answer {
   status: number;
@@ -20,10 +43,15 @@ describeEachEngine('NestJS example app over HTTP', (engine) => {
   let app: INestApplication | undefined;
   let baseUrl = '';
   let em: EntityManager;
+  let client: DynamoDBClient | undefined;
+  let sent: Sent[] = [];
 
   beforeAll(async () => {
     const tableName = engine().tableName('app');
-    app = await NestFactory.create(AppModule.register({ client: engine().client, tableName }), { logger: ['error'] });
+    // A client of the app's own (no faults injected), so the commands it sends can be recorded.
+    client = faultyClient(engine(), { maxAttempts: 3 }).client;
+    sent = recordCommands(client);
+    app = await NestFactory.create(AppModule.register({ client, tableName }), { logger: ['error'] });
     await app.listen(0, '127.0.0.1');
     baseUrl = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
     // A second, independent view of the same table, to check what was really stored.
@@ -31,6 +59,7 @@ describeEachEngine('NestJS example app over HTTP', (engine) => {
   });
   afterAll(async () => {
     await app?.close();
+    client?.destroy();
   });
 
   async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer> {
@@ -123,27 +152,73 @@ describeEachEngine('NestJS example app over HTTP', (engine) => {
   it('adds users to a group, idempotently, and lists its members', async () => {
     const names = ['m_one', 'm_two', 'm_three'];
     for (const username of names) await call('POST', '/users', { username, email: `${username}@example.com` });
-    expect((await call('POST', '/groups', { name: 'crew', title: 'Crew' })).status).toBe(201);
+    expect(await call('POST', '/groups', { name: 'crew', title: 'Crew' })).toMatchObject({ status: 201, body: { name: 'crew', members: [] } });
     for (const username of names) expect((await call('PUT', `/groups/crew/members/${username}`)).status).toBe(200);
+    const sorted = [...names].sort(); // members list in username order: their sort keys in the group's partition
     const again = await call('PUT', '/groups/crew/members/m_one');
-    expect([again.status, again.body.members, again.body.version]).toEqual([200, names, 4]);
+    // Joining writes a membership item, not the group: the group stays at version 1.
+    expect([again.status, again.body.members, again.body.version]).toEqual([200, sorted, 1]);
+    expect((await call('GET', '/groups/crew')).body).toMatchObject({ name: 'crew', title: 'Crew', members: sorted, version: 1 });
     const members = await call('GET', '/groups/crew/members');
     expect(members.status).toBe(200);
-    expect(members.body.map((u: { username: string }) => u.username)).toEqual(names);
+    expect(members.body.map((u: { username: string }) => u.username)).toEqual(sorted);
+    const stored = await em.getRepository(Membership).of('crew').query().toArray();
+    expect(stored.map((m) => [m.username, parentStrIdOf(m)])).toEqual(sorted.map((username) => [username, 'crew']));
     expect((await call('PUT', '/groups/crew/members/nobody')).status).toBe(404);
     expect((await call('PUT', '/groups/nowhere/members/m_one')).status).toBe(404);
     expect((await call('GET', '/groups/nowhere/members')).status).toBe(404);
+    await expect(em.getRepository(Membership).of('nowhere').query().toArray()).resolves.toEqual([]);
   });
 
-  it('concurrent joins of one group all land (the loser of each race reloads and retries)', async () => {
+  it('concurrent joins of one group all land, each its own membership item', async () => {
     const names = ['c_one', 'c_two', 'c_three', 'c_four'];
     for (const username of names) await call('POST', '/users', { username, email: `${username}@example.com` });
     await call('POST', '/groups', { name: 'rush' });
-    const joins = await Promise.all(names.map((username) => call('PUT', `/groups/rush/members/${username}`)));
-    expect(joins.map((j) => j.status)).toEqual([200, 200, 200, 200]);
-    const stored = await em.getRepository(Group).getByStr('rush');
-    expect([[...stored.members].sort(), stored.version]).toEqual([[...names].sort(), 1 + names.length]);
+    const joins = await Promise.all([...names, ...names].map((username) => call('PUT', `/groups/rush/members/${username}`)));
+    expect(joins.map((j) => j.status)).toEqual(Array(8).fill(200));
+    const stored = await em.getRepository(Membership).of('rush').query().toArray();
+    expect(stored.map((m) => m.username)).toEqual([...names].sort());
+    expect((await em.getRepository(Group).getByStr('rush')).version).toBe(1);
   });
+
+  it('deleting a user removes it from the member lists of its groups', async () => {
+    for (const username of ['del_a', 'del_b']) await call('POST', '/users', { username, email: `${username}@example.com` });
+    for (const name of ['g-one', 'g-two']) await call('POST', '/groups', { name });
+    for (const [name, username] of [['g-one', 'del_a'], ['g-one', 'del_b'], ['g-two', 'del_a']]) {
+      expect((await call('PUT', `/groups/${name}/members/${username}`)).status).toBe(200);
+    }
+    sent.length = 0;
+    expect((await call('DELETE', '/users/del_a')).status).toBe(204);
+    if (engine().capabilities.transactions) {
+      // The user and both memberships in one TransactWriteItems.
+      const transactions = sent.filter((s) => s.command === 'TransactWriteItems');
+      expect(transactions.map((s) => (s.input.TransactItems as unknown[]).length)).toEqual([3]);
+      expect(sent.filter((s) => s.command === 'DeleteItem')).toEqual([]);
+    }
+    expect((await call('GET', '/groups/g-one')).body.members).toEqual(['del_b']);
+    expect((await call('GET', '/groups/g-two')).body.members).toEqual([]);
+    expect((await call('GET', '/groups/g-one/members')).body.map((u: { username: string }) => u.username)).toEqual(['del_b']);
+    await expect(em.getRepository(Membership).query({ index: 'byUser', where: { username: 'del_a' } }).toArray()).resolves.toEqual([]);
+    await expect(em.getRepository(User).findByStr('del_a')).resolves.toBeUndefined();
+    expect(JSON.stringify(await allItems(em))).not.toContain('del_a');
+    // Deleting again: 404, and nothing else changes.
+    expect((await call('DELETE', '/users/del_a')).status).toBe(404);
+    expect((await call('GET', '/groups/g-one')).body.members).toEqual(['del_b']);
+  });
+
+  it('deleting a user in more groups than one transaction holds deletes its memberships in steps, then the user', async () => {
+    const groups = Array.from({ length: 100 }, (_, i) => `big-${String(i).padStart(3, '0')}`);
+    await call('POST', '/users', { username: 'joiner', email: 'joiner@example.com' });
+    await em.getRepository(Group).saveMany(groups.map((name) => ({ name })));
+    for (const name of groups) await em.getRepository(Membership).of(name).create({ username: 'joiner' });
+    sent.length = 0;
+    expect((await call('DELETE', '/users/joiner')).status).toBe(204);
+    expect(sent.filter((s) => s.command === 'TransactWriteItems')).toEqual([]);
+    expect(sent.filter((s) => s.command === 'DeleteItem')).toHaveLength(101);
+    await expect(em.getRepository(Membership).query({ index: 'byUser', where: { username: 'joiner' } }).toArray()).resolves.toEqual([]);
+    await expect(em.getRepository(User).findByStr('joiner')).resolves.toBeUndefined();
+    expect(JSON.stringify(await allItems(em))).not.toContain('joiner');
+  }, 60_000);
 
   it('leaves errors that are not ours to Nest: malformed JSON stays a 400', async () => {
     const answer = await call('POST', '/users', '{"username": ');

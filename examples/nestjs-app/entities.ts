@@ -1,5 +1,5 @@
 import { IsEmail, IsOptional, Length, Matches } from 'class-validator';
-import { Field, StrId, Table } from 'dynamo-single-table';
+import { Field, Index, StrId, Table } from 'dynamo-single-table';
 
 /**
  * Plain classes used through repositories (no Active Record): nothing global to configure, so each
@@ -26,8 +26,22 @@ export class Group {
 
   @Field() @IsOptional() @Length(1, 100) title?: string;
 
-  /** Usernames. Kept on the group item, changed with a version-guarded update (see GroupsService). */
-  @Field({ type: () => String }) members: string[] = [];
+  uid?: string;
+  version?: number;
+}
+
+/**
+ * A user's membership of a group: an edge item in the group's partition (PK = the group's key, SK =
+ * `membership#<username>`), so a group's members are one strongly consistent Query of it, and in the
+ * byUser index under the username, so a user's groups are one Query of that index (eventually
+ * consistent). Not in the type index: it is only ever read through its group or byUser.
+ */
+@Table('membership', { parent: () => Group, typeIndex: 'none' })
+@Index('byUser', { partition: ['username'], sort: ['joinedAt'] })
+export class Membership {
+  @StrId() username!: string;
+
+  @Field() joinedAt: Date = new Date();
 
   uid?: string;
   version?: number;

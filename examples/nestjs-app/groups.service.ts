@@ -1,48 +1,46 @@
 import { Injectable } from '@nestjs/common';
-import { isDynamoSingleTableError } from 'dynamo-single-table';
 import type { EntityInput, Repository } from 'dynamo-single-table';
 import { InjectRepository } from 'dynamo-single-table/nestjs';
-import { Group, User } from './entities';
+import { Group, Membership, User } from './entities';
 
-/** Concurrent joins of one group are rare; a few optimistic retries absorb them. */
-const JOIN_ATTEMPTS = 5;
+/** A group as the API shows it: its fields and its members' usernames, in username order. */
+export type GroupView = Group & { members: string[] };
 
 @Injectable()
 export class GroupsService {
   constructor(
     @InjectRepository(Group) private readonly groups: Repository<Group>,
+    @InjectRepository(Membership) private readonly memberships: Repository<Membership>,
     @InjectRepository(User) private readonly users: Repository<User>,
   ) {}
 
-  create(input: EntityInput<Group>): Promise<Group> {
-    return this.groups.create(input);
+  async create(input: EntityInput<Group>): Promise<GroupView> {
+    return { ...(await this.groups.create(input)), members: [] };
   }
 
-  get(name: string): Promise<Group> {
-    return this.groups.getByStr(name);
+  /** The group (GetItem, 404 when missing) and its members (one consistent Query of its partition), in parallel. */
+  async get(name: string): Promise<GroupView> {
+    const [group, memberships] = await Promise.all([this.groups.getByStr(name), this.memberships.of(name).query().toArray()]);
+    return { ...group, members: memberships.map((membership) => membership.username) };
   }
 
   /**
-   * Adds a user to a group; idempotent. Read-modify-write guarded by the group's version, so two
-   * concurrent joins never overwrite each other's member: the loser reloads and tries again.
+   * Adds a user to a group; idempotent. The membership is its own item, so concurrent joins of one
+   * group never touch the same item: one conditional PutItem each (getOrCreate), nothing to retry.
    */
-  async addMember(name: string, username: string): Promise<Group> {
-    await this.users.getByStr(username); // 404 for an unknown user
-    for (let attempt = 1; ; attempt += 1) {
-      const group = await this.groups.getByStr(name);
-      if (group.members.includes(username)) return group;
-      try {
-        return await this.groups.update(name, { members: [...group.members, username] }, { expectedVersion: group.version });
-      } catch (error) {
-        if (!isDynamoSingleTableError(error, 'VERSION_CONFLICT') || attempt === JOIN_ATTEMPTS) throw error;
-      }
-    }
+  async addMember(name: string, username: string): Promise<GroupView> {
+    const [group] = await Promise.all([this.get(name), this.users.getByStr(username)]); // 404s
+    const [, joined] = await this.memberships.of(name).getOrCreate({ username });
+    return joined ? { ...group, members: [...group.members, username].sort() } : group;
   }
 
-  /** The members as users, in join order: one BatchGetItem (users deleted since joining are left out). */
+  /**
+   * The members as users, in username order: the group's partition (one Query), then one BatchGetItem
+   * of the users. A user deleted while joining (a race with its delete) is left out.
+   */
   async members(name: string): Promise<User[]> {
-    const group = await this.groups.getByStr(name);
-    const users = await this.users.getMany(group.members);
+    const { members } = await this.get(name);
+    const users = await this.users.getMany(members);
     return users.filter((user): user is User => user !== undefined);
   }
 }

@@ -1,11 +1,11 @@
 import { Module } from '@nestjs/common';
 import { DynamoSingleTableModule } from 'dynamo-single-table/nestjs';
-import { User } from './entities';
+import { Membership, User } from './entities';
 import { UsersController } from './users.controller';
 import { UsersService } from './users.service';
 
 @Module({
-  imports: [DynamoSingleTableModule.forFeature([User])],
+  imports: [DynamoSingleTableModule.forFeature([User, Membership])],
   controllers: [UsersController],
   providers: [UsersService],
 })

@@ -11,7 +11,7 @@ import { patchToChanges } from '../marshalling/patch';
 import { identityOfItem } from '../marshalling/stored-item';
 import { getItemInput } from '../operations/entity-commands';
 import { conditionCheckEntry, updateEntry } from '../operations/transaction-commands';
-import { createEntries, deleteEntries, saveEntries, uniqueUpdateEntries } from '../operations/transaction-entries';
+import { createEntries, deleteEntries, deleteExistingEntries, saveEntries, uniqueUpdateEntries } from '../operations/transaction-entries';
 import type { TransactionEntry } from '../operations/transaction-entry';
 import { checkedIdentity, incrementAmount, prepareCreate, storedUniques, unchangedStrId } from './actions/entity-checks';
 import { checkVersionOption, incrementAsSet } from './actions/entity-updater';
@@ -170,6 +170,33 @@ export class Transaction {
       const strId = unchangedStrId(mapper, entity);
       const { uniques } = await this.uniquesOf(mapper, entity, strId, expected);
       return deleteEntries(this.context.tableName, mapper, { strId, expected, before: uniques, conditions });
+    });
+  }
+
+  /**
+   * Deletes an entity by str id, whatever its version, on condition that it exists at the commit (and
+   * that its stored fields meet `condition`, if given): a missing one cancels the whole transaction,
+   * with `EntityNotFoundError` among the failures. So removing an edge and decrementing its counter
+   * never decrements for an edge that is not there. An entity with `@Unique()` fields is read now to
+   * release its guards (missing now: `EntityNotFoundError` before anything is sent), and the delete
+   * applies only while the values read are still stored.
+   *
+   * @example
+   * await em.transaction((tx) => {
+   *   tx.deleteByStr(em.getRepository(Favorite).of(slug), username);
+   *   tx.increment(Article, slug, 'favoritesCount', -1);
+   * });
+   */
+  deleteByStr<T extends object>(target: EntityTarget<T>, strId: string, options: WriteOptions<T> = {}): void {
+    const mapper = mapperOfTarget(target);
+    mapper.keyOf(strId);
+    const conditions = writeConditions(mapper, options.condition);
+    const { tableName } = this.context;
+    this.queue(async () => {
+      if (mapper.meta.uniqueFields.length === 0) return deleteExistingEntries(tableName, mapper, strId, { conditions });
+      const guards = { expectedVersion: undefined, conditions };
+      const { item } = checkedReadItem(mapper, strId, await this.fetchItem(mapper.keyOf(strId)), guards);
+      return deleteExistingEntries(tableName, mapper, strId, { stored: item, conditions });
     });
   }
 

@@ -1,4 +1,4 @@
-import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import type { AttributeValue, TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import { EntityValidationError } from '../errors';
 import { guardItem, guardKey, guardKeyProblem, newWriteId } from '../keys';
 import type { EntityIdentity, EntityMapper } from '../marshalling/entity-mapper';
@@ -6,6 +6,7 @@ import { ATTR } from '../metadata/attributes';
 import { identityOfItem, writeIdOf } from '../marshalling/stored-item';
 import { indexKeysForUpdate } from '../marshalling/managed';
 import type { AttributeChange, AttributeCondition } from '../expressions';
+import { matchingCondition, withUserConditions } from './entity-commands';
 import type { ExpectedAttributes, ExpectedIdentity } from './entity-commands';
 import {
   claimGuardEntry,
@@ -152,6 +153,36 @@ export function deleteStoredEntries<T extends object>(tableName: string, mapper:
     expectedVersion: read.version, // explains a failure; the condition ignores it
   };
   return [main, ...guardChanges(tableName, mapper, strId, read.uid, uniquesOfItem(mapper, item), noUniques(mapper))];
+}
+
+/**
+ * Deletes by str id on condition that the entity exists (and meets `conditions`): a missing one
+ * cancels the transaction, explained as EntityNotFoundError. With `stored` (the item read, for a
+ * type with unique fields) the delete applies only while its uid and unique values are still
+ * stored, and releases their guards.
+ */
+export function deleteExistingEntries<T extends object>(
+  tableName: string,
+  mapper: EntityMapper<T>,
+  strId: string,
+  options: { stored?: Item; conditions?: readonly AttributeCondition[] },
+): TransactionEntry[] {
+  const { stored, conditions } = options;
+  const guard = stored ? matchingCondition(uniqueStateOf(mapper, stored)) : existsCondition();
+  const request = { Delete: { TableName: tableName, Key: mapper.keyOf(strId), ...withUserConditions(guard, conditions) } } as TransactWriteItem;
+  const main: TransactionEntry = { ...base(mapper, strId), request, operation: 'deleteByStr', ...(conditions ? { conditions } : {}) };
+  if (!stored) return [main];
+  const read = identityOfItem(stored);
+  main.expectedVersion = read.version; // explains a failure; the condition ignores it
+  return [main, ...guardChanges(tableName, mapper, strId, read.uid, uniquesOfItem(mapper, stored), noUniques(mapper))];
+}
+
+function existsCondition() {
+  return {
+    ConditionExpression: 'attribute_exists(#pk)',
+    ExpressionAttributeNames: { '#pk': ATTR.pk },
+    ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
+  };
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import type { AttributeCondition } from '../expressions';
 
-export type EntryOperation = 'create' | 'save' | 'update' | 'delete' | 'conditionCheck' | 'uniqueGuard' | 'uniqueRelease';
+export type EntryOperation = 'create' | 'save' | 'update' | 'delete' | 'deleteByStr' | 'conditionCheck' | 'uniqueGuard' | 'uniqueRelease';
 
 /** One item of a transaction, with what is needed to explain its failure and to finish after commit. */
 export interface TransactionEntry {

@@ -13,6 +13,7 @@ import {
   VersionConflictError,
 } from '../errors';
 import type { DynamoSingleTableError, TransactionItemFailure } from '../errors';
+import type { AttemptLog } from '../client/attempt-log';
 import type { RequestExecutor } from '../client/executor';
 import { backoffDelay, sleep } from '../client/retry';
 import { failedConditionAttributes } from '../expressions';
@@ -38,14 +39,15 @@ export async function runTransaction(executor: RequestExecutor, entries: readonl
   checkEntries(entries);
   const TransactItems = entries.map((entry) => entry.request);
   for (let attempt = 1; ; attempt += 1) {
+    const attempts: AttemptLog = { uncertain: 0 };
     try {
-      await executor.send('TransactWriteItems', { TransactItems, ClientRequestToken: randomUUID() }, entries[0]?.entity);
+      await executor.send('TransactWriteItems', { TransactItems, ClientRequestToken: randomUUID() }, entries[0]?.entity, attempts);
       break;
     } catch (error) {
       if (isUnknownOperation(error)) throw new UnsupportedByEngineError('transactions', 'TransactWriteItems', error, entries[0]?.entity);
       const reasons = error instanceof DynamoDBRequestError ? error.cancellationReasons : undefined;
       if (!reasons) throw error;
-      if (alreadyDone(entries, reasons)) break;
+      if (alreadyDone(entries, reasons, attempts.uncertain > 0)) break;
       const failures = describeFailures(entries, reasons);
       const onlyConflicts = failures.length > 0 && failures.every((f) => f.reason === 'TransactionConflict');
       if (onlyConflicts && attempt < CONFLICT_ATTEMPTS) {
@@ -80,16 +82,21 @@ export async function runExplainedTransaction(executor: RequestExecutor, entries
  * entry's write id, which is only there if an earlier attempt of this very transaction committed
  * (all or nothing) and its answer was lost; other writes may have followed (see WRITE_HISTORY).
  * A transaction that writes no id (only deletes, guard releases and checks) is done when every
- * delete found its item gone and nothing else failed, retried or not: deleting is idempotent.
+ * delete found its item gone and nothing else failed, retried or not: deleting is idempotent. A
+ * `deleteByStr` promises the entity existed, so its item gone counts as done only after an attempt
+ * whose outcome is unknown (`retried`); otherwise the entity was missing (EntityNotFoundError).
  */
-function alreadyDone(entries: readonly TransactionEntry[], reasons: readonly CancellationReason[]): boolean {
+function alreadyDone(entries: readonly TransactionEntry[], reasons: readonly CancellationReason[], retried: boolean): boolean {
   const failed = (index: number) => reasons[index]?.Code !== undefined && reasons[index]?.Code !== 'None';
   const conditionFailed = (index: number) => reasons[index]?.Code === 'ConditionalCheckFailed';
+  const gone = (index: number) => conditionFailed(index) && reasons[index]?.Item === undefined;
   if (entries.some((entry, index) => conditionFailed(index) && holdsWrite(reasons[index]?.Item, entry.writeId))) return true;
   if (entries.some((entry) => entry.writeId !== undefined)) return false;
-  return entries.every((entry, index) =>
-    entry.operation === 'delete' ? conditionFailed(index) && reasons[index]?.Item === undefined : !failed(index),
-  );
+  return entries.every((entry, index) => {
+    if (entry.operation === 'delete') return gone(index);
+    if (entry.operation === 'deleteByStr') return retried && gone(index);
+    return !failed(index);
+  });
 }
 
 function checkEntries(entries: readonly TransactionEntry[]): void {
@@ -136,19 +143,27 @@ export function conditionError(entry: TransactionEntry, stored: Item | undefined
       return new UniqueConstraintError(entity, entry.field ?? '?', entry.value ?? '?');
     case 'uniqueRelease':
       return undefined;
+    case 'deleteByStr': // promised to exist, whatever its version
+      return stored ? storedItemConflict(entry, stored) : new EntityNotFoundError(entity, { [entry.strIdField]: strId });
     default: {
       if (!stored) {
         return entry.expectedVersion === undefined
           ? new EntityNotFoundError(entity, { [entry.strIdField]: strId })
           : new VersionConflictError(entity, strId, entry.expectedVersion, null);
       }
-      const actual = identityOfItem(stored).version;
-      // At the version expected (or none expected): the caller's condition is why, if it fails on the item.
-      const failing = entry.conditions && (entry.expectedVersion ?? actual) === actual ? failedConditionAttributes(stored, entry.conditions) : [];
-      if (failing.length > 0) return new ConditionFailedError(entity, strId, failing);
-      return new VersionConflictError(entity, strId, entry.expectedVersion ?? actual, actual);
+      return storedItemConflict(entry, stored);
     }
   }
+}
+
+/** Why an entry's condition failed on the item still stored: the caller's condition, else another version. */
+function storedItemConflict(entry: TransactionEntry, stored: Item): DynamoSingleTableError {
+  const { entity, strId } = entry;
+  const actual = identityOfItem(stored).version;
+  // At the version expected (or none expected): the caller's condition is why, if it fails on the item.
+  const failing = entry.conditions && (entry.expectedVersion ?? actual) === actual ? failedConditionAttributes(stored, entry.conditions) : [];
+  if (failing.length > 0) return new ConditionFailedError(entity, strId, failing);
+  return new VersionConflictError(entity, strId, entry.expectedVersion ?? actual, actual);
 }
 
 export function isUnknownOperation(error: unknown): boolean {
