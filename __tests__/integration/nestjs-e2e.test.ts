@@ -158,8 +158,12 @@ describeEachEngine('NestJS example app over HTTP', (engine) => {
     const again = await call('PUT', '/groups/crew/members/m_one');
     // Joining writes a membership item, not the group: the group stays at version 1.
     expect([again.status, again.body.members, again.body.version]).toEqual([200, sorted, 1]);
+    sent.length = 0;
     expect((await call('GET', '/groups/crew')).body).toMatchObject({ name: 'crew', title: 'Crew', members: sorted, version: 1 });
+    expect(sent.map((s) => [s.command, s.input.ConsistentRead])).toEqual([['Query', true]]); // the group and its members
+    sent.length = 0;
     const members = await call('GET', '/groups/crew/members');
+    expect(sent.map((s) => s.command)).toEqual(['Query', 'BatchGetItem']);
     expect(members.status).toBe(200);
     expect(members.body.map((u: { username: string }) => u.username)).toEqual(sorted);
     const stored = await em.getRepository(Membership).of('crew').query().toArray();

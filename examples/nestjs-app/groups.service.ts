@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { EntityNotFoundError } from 'dynamo-single-table';
 import type { EntityInput, Repository } from 'dynamo-single-table';
 import { InjectRepository } from 'dynamo-single-table/nestjs';
 import { Group, Membership, User } from './entities';
@@ -18,10 +19,11 @@ export class GroupsService {
     return { ...(await this.groups.create(input)), members: [] };
   }
 
-  /** The group (GetItem, 404 when missing) and its members (one consistent Query of its partition), in parallel. */
+  /** The group and its members in ONE strongly consistent Query of its partition (getWith); 404 when missing. */
   async get(name: string): Promise<GroupView> {
-    const [group, memberships] = await Promise.all([this.groups.getByStr(name), this.memberships.of(name).query().toArray()]);
-    return { ...group, members: memberships.map((membership) => membership.username) };
+    const { entity, memberships } = await this.groups.getWith(name, { memberships: Membership });
+    if (!entity) throw new EntityNotFoundError('Group', { name });
+    return { ...entity, members: memberships.map((membership) => membership.username) };
   }
 
   /**
