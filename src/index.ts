@@ -20,6 +20,7 @@ export type {
   LoadedRefs,
   UpdateOptions,
   WriteOptions,
+  DeleteOptions,
   ListOptions,
   QueryOptions,
   QuerySelection,
@@ -35,6 +36,8 @@ export type {
   ReindexProgress,
   ReindexResult,
   ReindexSkipped,
+  ChildClasses,
+  WithChildren,
 } from './manager';
 export type { Logger, CapacityReporting } from './client';
 export type { BatchRetryOptions } from './client/retry';

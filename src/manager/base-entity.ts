@@ -7,6 +7,8 @@ import type { EntityIterable } from './entity-iterable';
 import type { Repository } from './repository';
 import type { UpdateOptions } from './actions/entity-updater';
 import type { WriteOptions } from './actions/entity-writer';
+import type { DeleteOptions } from './actions/cascade-deleter';
+import type { ChildClasses, WithChildren } from './actions/collection-reader';
 import type { CountOptions, DataKeys, EntityInput, ListOptions, NumericKeys, QueryOptions, UniqueKeys } from './types';
 
 /** The static side of an Active Record class, as seen by BaseEntity's statics. */
@@ -90,6 +92,17 @@ export abstract class BaseEntity {
     return repositoryOf<T>(this).findByUid(uid);
   }
 
+  /**
+   * See `Repository.getWith`: this entity and its children of the types given, in one strongly
+   * consistent Query of its partition.
+   *
+   * @example
+   * const { entity, comments } = await Article.getWith('how-to-train', { comments: Comment });
+   */
+  static async getWith<T extends BaseEntity, C extends ChildClasses>(this: EntityClass<T>, strId: string, children: C): Promise<WithChildren<T, C>> {
+    return repositoryOf<T>(this).getWith(strId, children);
+  }
+
   static async update<T extends BaseEntity>(
     this: EntityClass<T>,
     strId: string,
@@ -122,8 +135,8 @@ export abstract class BaseEntity {
     return repositoryOf<T>(this).claimUniques(strId);
   }
 
-  static async deleteByStr<T extends BaseEntity>(this: EntityClass<T>, strId: string): Promise<boolean> {
-    return repositoryOf<T>(this).deleteByStr(strId);
+  static async deleteByStr<T extends BaseEntity>(this: EntityClass<T>, strId: string, options?: Pick<DeleteOptions<T>, 'cascade'>): Promise<boolean> {
+    return repositoryOf<T>(this).deleteByStr(strId, options);
   }
 
   /** See `Repository.count`: all entities of the class, or those a query selects. */
@@ -153,8 +166,11 @@ export abstract class BaseEntity {
     return repositoryOf<this>(this.constructor as Constructor<this>).save(this, options);
   }
 
-  /** Deletes this entity if it is still at the version it was loaded at (and meets `condition`, if given). */
-  async delete(options?: WriteOptions<this>): Promise<void> {
+  /**
+   * Deletes this entity if it is still at the version it was loaded at (and meets `condition`, if
+   * given); `cascade: true` deletes its children with it (see `Repository.delete`).
+   */
+  async delete(options?: DeleteOptions<this>): Promise<void> {
     return repositoryOf<this>(this.constructor as Constructor<this>).delete(this, options);
   }
 

@@ -28,3 +28,5 @@ export type {
 } from './types';
 export type { UpdateOptions } from './actions/entity-updater';
 export type { WriteOptions } from './actions/entity-writer';
+export type { DeleteOptions } from './actions/cascade-deleter';
+export type { ChildClasses, WithChildren } from './actions/collection-reader';

@@ -14,6 +14,10 @@ import type { UpdateOptions } from './actions/entity-updater';
 import { EntityWriter } from './actions/entity-writer';
 import type { WriteOptions } from './actions/entity-writer';
 import { BatchOperations } from './actions/batch-operations';
+import { cascadeDeleteByStr, cascadeDeleteEntity } from './actions/cascade-deleter';
+import type { DeleteOptions } from './actions/cascade-deleter';
+import { readWithChildren } from './actions/collection-reader';
+import type { ChildClasses, WithChildren } from './actions/collection-reader';
 import type { RepositoryContext } from './context';
 import type { CountOptions, DataKeys, EntityInput, ListOptions, NumericKeys, QueryOptions, UniqueKeys } from './types';
 
@@ -47,7 +51,8 @@ export class Repository<T extends object> {
     this.metadata = this.mapper.meta;
     this.parentStrId = parentStrId;
     const fetchItem = (strId: string) => this.fetchItem(strId);
-    this.writer = new EntityWriter(context, this.mapper, (uid) => this.findByUid(uid), fetchItem);
+    // A uid names one entity of the type, whichever parent holds it: getOrCreate with a given uid looks in all.
+    this.writer = new EntityWriter(context, this.mapper, (uid) => this.findByUidInType(uid, true), fetchItem);
     this.updater = new EntityUpdater(context, this.mapper, fetchItem, this.writer.unique);
     this.batches = new BatchOperations(context, this.mapper);
     this.lister = new EntityLister(context, this.mapper, (keys, keep) => this.batches.getByKeys(keys, keep));
@@ -94,18 +99,27 @@ export class Repository<T extends object> {
 
   /**
    * Deletes a loaded entity if it is still at the version loaded (`VersionConflictError` otherwise)
-   * and its stored fields meet `condition`, if given (`ConditionFailedError` otherwise).
+   * and its stored fields meet `condition`, if given (`ConditionFailedError` otherwise). A parent's
+   * children stay unless `cascade: true` (top-level types): then its whole item collection goes too,
+   * in one transaction when it fits, else in steps with the parent deleted last (call again after an
+   * interruption to continue).
    */
-  delete(entity: T, options?: WriteOptions<T>): Promise<void> {
-    return this.inScopeOf(entity, (scope) => scope.writer.delete(entity, options));
+  delete(entity: T, options?: DeleteOptions<T>): Promise<void> {
+    return this.inScopeOf(entity, (scope) =>
+      options?.cascade
+        ? cascadeDeleteEntity(this.context, scope.mapper, entity, options, () => scope.writer.delete(entity, options))
+        : scope.writer.delete(entity, options),
+    );
   }
 
   /**
    * Deletes by str id, whatever its version. Resolves to whether an entity was deleted: false when
    * none had that id; true also when an earlier SDK attempt got no answer (or a 5xx) and the entity
-   * is gone now, since that attempt may have deleted it.
+   * is gone now, since that attempt may have deleted it. With `cascade: true` (top-level types) its
+   * whole item collection goes too, even when the parent itself is gone already (see `delete`).
    */
-  async deleteByStr(strId: string): Promise<boolean> {
+  async deleteByStr(strId: string, options?: Pick<DeleteOptions<T>, 'cascade'>): Promise<boolean> {
+    if (options?.cascade) return cascadeDeleteByStr(this.context, this.mapper, strId, () => this.deleteByStr(strId));
     const key = this.mapper.keyOf(strId);
     // With unique fields the guards must go too: read the values, then delete all in one transaction.
     if (this.writer.unique) return this.writer.unique.deleteByStr(strId);
@@ -138,16 +152,33 @@ export class Repository<T extends object> {
     return entity;
   }
 
+  /**
+   * A parent with its children, in ONE strongly consistent Query of its partition (pages past 1 MB are
+   * followed): `entity`, undefined when the parent does not exist, and under each name given that child
+   * type's entities in str id order. The whole partition is read and billed (one read unit per 4 KB),
+   * child types not given included, but only the types given are decoded. Top-level types only.
+   *
+   * @example
+   * const { entity, comments, favorites } = await articles.getWith('how-to-train', { comments: Comment, favorites: Favorite });
+   */
+  getWith<C extends ChildClasses>(strId: string, children: C): Promise<WithChildren<T, C>> {
+    return readWithChildren(this.context, this.mapper, strId, children);
+  }
+
   /** One query of the type index (eventually consistent: a just-created entity may not be visible yet). */
-  async findByUid(uid: string): Promise<T | undefined> {
+  findByUid(uid: string): Promise<T | undefined> {
+    return this.findByUidInType(uid, false);
+  }
+
+  /** A scoped repository finds only the entities of its parent, unless `anyParent`. */
+  private async findByUidInType(uid: string, anyParent: boolean): Promise<T | undefined> {
     if (!isUid(uid)) {
       throw new InvalidArgumentError(`uid must be a lower-case UUID, got ${JSON.stringify(uid)}.`, this.metadata.className);
     }
     const input = queryByUidInput(this.context.tableName, this.metadata.typeName, uid);
     const output = await this.context.executor.send('Query', input, this.metadata.className);
     const item = output.Items?.[0];
-    // A scoped repository finds only the entities of its parent.
-    if (item === undefined || !this.holdsParentOf(item)) return undefined;
+    if (item === undefined || !(anyParent || this.holdsParentOf(item))) return undefined;
     return this.mapper.fromItem(item);
   }
 
