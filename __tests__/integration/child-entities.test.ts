@@ -17,28 +17,13 @@ import { faultyClient } from '../support/faults';
 import type { FaultInjector } from '../support/faults';
 import { allItems, useEntityManager } from '../support/tables';
 import { CeArticle, CeComment, CeCommentary, CeFavorite, CeReview } from '../fixtures/articles';
+import { rejectionOf } from '../support/recording';
 
 const transactions = (c: { transactions: boolean }) => c.transactions;
 const NEEDS = 'needs TransactWriteItems';
 
 type Item = Record<string, AttributeValue>;
 
-/**
- * What the promise `run` returns rejects with (undefined when it resolves). A promise-returning method
- * that throws synchronously is a defect of its own (`.catch()` would not see it): reported as such.
- */
-async function rejectionOf(run: () => Promise<unknown>): Promise<unknown> {
-  let promise: Promise<unknown>;
-  try {
-    promise = run();
-  } catch (error) {
-    return { threwSynchronouslyInsteadOfRejecting: String(error) };
-  }
-  return promise.then(
-    () => undefined,
-    (error: unknown) => error,
-  );
-}
 
 const ids = (entities: ReadonlyArray<{ id: string }>): string[] => entities.map((entity) => entity.id);
 

@@ -14,6 +14,7 @@ import { describeEachEngine } from '../support/engines';
 import { faultyClient } from '../support/faults';
 import type { FaultInjector } from '../support/faults';
 import { useEntityManager } from '../support/tables';
+import { rejectionOf } from '../support/recording';
 
 /** Type names start with `gw`, so they never meet another test file's classes. */
 @Table('gwArticle')
@@ -56,19 +57,6 @@ class NotAnEntity {
   id = '';
 }
 
-/** What the promise `run` returns rejects with; a synchronous throw is reported as a defect of its own. */
-async function rejectionOf(run: () => Promise<unknown>): Promise<unknown> {
-  let promise: Promise<unknown>;
-  try {
-    promise = run();
-  } catch (error) {
-    return { threwSynchronouslyInsteadOfRejecting: String(error) };
-  }
-  return promise.then(
-    () => undefined,
-    (error: unknown) => error,
-  );
-}
 
 const ids = (entities: ReadonlyArray<{ id: string }>): string[] => entities.map((entity) => entity.id);
 

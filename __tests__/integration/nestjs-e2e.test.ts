@@ -13,25 +13,10 @@ import { Group, Membership, User } from '../../examples/nestjs-app/entities';
 import { describeEachEngine } from '../support/engines';
 import { faultyClient } from '../support/faults';
 import { allItems } from '../support/tables';
+import { recordCommands } from '../support/recording';
+import type { SentCommand as Sent } from '../support/recording';
 
-interface Sent {
-  command: string;
-  input: Record<string, any>;
-}
 
-/** Records every command the client sends, once per call. */
-function recordCommands(client: DynamoDBClient): Sent[] {
-  const sent: Sent[] = [];
-  client.middlewareStack.add(
-    ((next: (args: { input: Record<string, any> }) => Promise<unknown>, context: { commandName?: string }) =>
-      async (args: { input: Record<string, any> }) => {
-        sent.push({ command: String(context.commandName).replace(/Command$/, ''), input: args.input });
-        return next(args);
-      }) as never,
-    { step: 'initialize', name: 'e2eRecorder' },
-  );
-  return sent;
-}
 
 interface Answer {
   status: number;

@@ -24,6 +24,8 @@ import { describeEachEngine, testWhen } from '../support/engines';
 import { faultyClient } from '../support/faults';
 import type { FaultInjector } from '../support/faults';
 import { allItems, useEntityManager } from '../support/tables';
+import { recordCommands } from '../support/recording';
+import type { SentCommand as Sent } from '../support/recording';
 
 const transactions = (c: { transactions: boolean }) => c.transactions;
 const NEEDS = 'needs TransactWriteItems';
@@ -78,24 +80,7 @@ class RelInvite extends BaseEntity {
   @Field() @Unique() code!: string;
 }
 
-interface Sent {
-  command: string;
-  input: Record<string, any>;
-}
 
-/** Records every command the client sends (once per call, before the SDK's retries). */
-function recordCommands(client: DynamoDBClient): Sent[] {
-  const sent: Sent[] = [];
-  client.middlewareStack.add(
-    ((next: (args: { input: Record<string, any> }) => Promise<unknown>, context: { commandName?: string }) =>
-      async (args: { input: Record<string, any> }) => {
-        sent.push({ command: String(context.commandName).replace(/Command$/, ''), input: args.input });
-        return next(args);
-      }) as never,
-    { step: 'initialize', name: 'relRecorder' },
-  );
-  return sent;
-}
 
 /** The error a promise rejects with, or undefined when it resolves. */
 const rejectionOf = (promise: Promise<unknown>): Promise<unknown> => promise.then(() => undefined, (error: unknown) => error);

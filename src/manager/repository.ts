@@ -1,11 +1,8 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { EntityNotFoundError, InvalidArgumentError } from '../errors';
-import type { AttemptLog } from '../client/attempt-log';
-import { GUARD_ATTR, guardKey, isUid, parentStrIdOfItem, uniqueValueText } from '../keys';
-import { scopeParentStrId } from './parent-scope';
+import { parentToWriteIn, scopeParentStrId } from './parent-scope';
 import { EntityMapper } from '../marshalling/entity-mapper';
 import type { Constructor, EntityMetadata } from '../metadata/types';
-import { deleteByKeyInput, getItemInput, queryByUidInput } from '../operations/entity-commands';
 import type { EntityIterable } from './entity-iterable';
 import { EntityLister } from './actions/entity-lister';
 import { renameEntity } from './actions/entity-renamer';
@@ -14,6 +11,7 @@ import type { UpdateOptions } from './actions/entity-updater';
 import { EntityWriter } from './actions/entity-writer';
 import type { WriteOptions } from './actions/entity-writer';
 import { BatchOperations } from './actions/batch-operations';
+import { EntityFinder } from './actions/entity-finder';
 import { cascadeDeleteByStr, cascadeDeleteEntity } from './actions/cascade-deleter';
 import type { DeleteOptions } from './actions/cascade-deleter';
 import { readWithChildren } from './actions/collection-reader';
@@ -36,6 +34,7 @@ export class Repository<T extends object> {
   private readonly updater: EntityUpdater<T>;
   private readonly lister: EntityLister<T>;
   private readonly batches: BatchOperations<T>;
+  private readonly finder: EntityFinder<T>;
 
   /**
    * The parent whose item collection this repository reads and writes (a child type's repository made
@@ -50,9 +49,10 @@ export class Repository<T extends object> {
     this.mapper = parentStrId === undefined ? mapper : mapper.inParent(parentStrId);
     this.metadata = this.mapper.meta;
     this.parentStrId = parentStrId;
-    const fetchItem = (strId: string) => this.fetchItem(strId);
+    this.finder = new EntityFinder(context, this.mapper);
+    const fetchItem = (strId: string) => this.finder.fetchItem(strId);
     // A uid names one entity of the type, whichever parent holds it: getOrCreate with a given uid looks in all.
-    this.writer = new EntityWriter(context, this.mapper, (uid) => this.findByUidInType(uid, true), fetchItem);
+    this.writer = new EntityWriter(context, this.mapper, (uid) => this.finder.findByUid(uid, true), fetchItem);
     this.updater = new EntityUpdater(context, this.mapper, fetchItem, this.writer.unique);
     this.batches = new BatchOperations(context, this.mapper);
     this.lister = new EntityLister(context, this.mapper, (keys, keep) => this.batches.getByKeys(keys, keep));
@@ -120,15 +120,7 @@ export class Repository<T extends object> {
    */
   async deleteByStr(strId: string, options?: Pick<DeleteOptions<T>, 'cascade'>): Promise<boolean> {
     if (options?.cascade) return cascadeDeleteByStr(this.context, this.mapper, strId, () => this.deleteByStr(strId));
-    const key = this.mapper.keyOf(strId);
-    // With unique fields the guards must go too: read the values, then delete all in one transaction.
-    if (this.writer.unique) return this.writer.unique.deleteByStr(strId);
-    const attempts: AttemptLog = { uncertain: 0 };
-    const output = await this.context.executor.send('DeleteItem', deleteByKeyInput(this.context.tableName, key), this.metadata.className, attempts);
-    // An earlier attempt that got no answer (or a 5xx) may have deleted the entity, its answer with
-    // the deleted item lost: the entity is gone, and that counts as deleted. Refused attempts (4xx,
-    // e.g. throttling) deleted nothing, so they do not count.
-    return output.Attributes !== undefined || attempts.uncertain > 0;
+    return this.writer.deleteByStr(strId);
   }
 
   /** Refreshes a loaded instance in place from the stored item (one consistent GetItem). */
@@ -167,19 +159,7 @@ export class Repository<T extends object> {
 
   /** One query of the type index (eventually consistent: a just-created entity may not be visible yet). */
   findByUid(uid: string): Promise<T | undefined> {
-    return this.findByUidInType(uid, false);
-  }
-
-  /** A scoped repository finds only the entities of its parent, unless `anyParent`. */
-  private async findByUidInType(uid: string, anyParent: boolean): Promise<T | undefined> {
-    if (!isUid(uid)) {
-      throw new InvalidArgumentError(`uid must be a lower-case UUID, got ${JSON.stringify(uid)}.`, this.metadata.className);
-    }
-    const input = queryByUidInput(this.context.tableName, this.metadata.typeName, uid);
-    const output = await this.context.executor.send('Query', input, this.metadata.className);
-    const item = output.Items?.[0];
-    if (item === undefined || !(anyParent || this.holdsParentOf(item))) return undefined;
-    return this.mapper.fromItem(item);
+    return this.finder.findByUid(uid, false);
   }
 
   async getByUid(uid: string): Promise<T> {
@@ -196,23 +176,16 @@ export class Repository<T extends object> {
     return this.inScopeOf(entity, (scope) => renameEntity(this.context, scope.mapper, (strId) => scope.fetchItem(strId), entity, newStrId));
   }
 
-  /** The entity holding a `@Unique()` value: its guard item, then the entity (two consistent GetItems). */
+  /**
+   * The entity holding a `@Unique()` value: its guard item, then the entity (two consistent GetItems).
+   * A scoped repository finds it only when it is in its parent.
+   */
   async findByUnique(field: UniqueKeys<T>, value: string | number): Promise<T | undefined> {
-    const { meta } = this.mapper;
-    const text = uniqueValueText(value);
-    if (!meta.uniqueFields.includes(field) || text === undefined) {
-      throw new InvalidArgumentError(
-        `findByUnique() needs a @Unique() field of ${meta.className} (${meta.uniqueFields.join(', ') || 'it has none'}) and a string or number value.`,
-        meta.className,
-      );
-    }
-    const input = getItemInput(this.context.tableName, guardKey(meta, field, text));
-    const guard = (await this.context.executor.send('GetItem', input, meta.className)).Item;
-    const owner = guard?.[GUARD_ATTR.ownerStrId]?.S;
-    if (owner === undefined || meta.parent === undefined) return owner === undefined ? undefined : this.findByStr(owner);
-    const ownerParent = guard?.[GUARD_ATTR.ownerParentStrId]?.S;
-    if (ownerParent === undefined || (this.parentStrId !== undefined && ownerParent !== this.parentStrId)) return undefined;
-    return this.of(ownerParent).findByStr(owner);
+    const owner = await this.finder.uniqueOwner(field, value);
+    if (owner === undefined || this.metadata.parent === undefined) return owner && this.findByStr(owner.strId);
+    const { parentStrId } = owner;
+    if (parentStrId === undefined || (this.parentStrId !== undefined && parentStrId !== this.parentStrId)) return undefined;
+    return this.of(parentStrId).findByStr(owner.strId);
   }
 
   /**
@@ -315,24 +288,10 @@ export class Repository<T extends object> {
     return this.batches.deleteMany(targets);
   }
 
-  /**
-   * The repository an entity is written through: a child loaded under a parent is written back to
-   * that parent's collection (an unscoped repository takes it from the entity). A scoped repository
-   * refuses a child loaded under another parent, before any request: writing it there would make a
-   * second entity.
-   */
+  /** The repository an entity is written through: see `parentToWriteIn`. */
   private scopeOf(entity: T): Repository<T> {
-    if (this.metadata.parent === undefined || typeof entity !== 'object' || entity === null) return this;
-    const loadedUnder = this.mapper.storedParentOf(entity);
-    if (loadedUnder === undefined || loadedUnder === this.parentStrId) return this;
-    if (this.parentStrId === undefined) return this.of(loadedUnder);
-    const { className, parent } = this.metadata;
-    throw new InvalidArgumentError(
-      `${className} ${JSON.stringify(this.mapper.storedStrIdOf(entity))} belongs to ${parent.className} ${JSON.stringify(loadedUnder)}, ` +
-        `not to ${JSON.stringify(this.parentStrId)} (this repository's parent). Nothing was written. Write it through of(${JSON.stringify(loadedUnder)}), ` +
-        'or create a new entity under the other parent.',
-      className,
-    );
+    const parent = parentToWriteIn(this.mapper, entity);
+    return parent === this.parentStrId ? this : this.of(parent as string);
   }
 
   /** `work` in the entity's scope; a refused scope is a rejection, as every failure of these methods is. */
@@ -346,14 +305,7 @@ export class Repository<T extends object> {
     return work(scope);
   }
 
-  /** Whether an item read from the type index is in this repository's parent (always, unscoped). */
-  private holdsParentOf(item: Item): boolean {
-    return this.parentStrId === undefined || parentStrIdOfItem(this.metadata, item) === this.parentStrId;
-  }
-
-  private async fetchItem(strId: string): Promise<Item | undefined> {
-    const key = this.mapper.keyOf(strId);
-    const output = await this.context.executor.send('GetItem', getItemInput(this.context.tableName, key), this.metadata.className);
-    return output.Item;
+  private fetchItem(strId: string): Promise<Item | undefined> {
+    return this.finder.fetchItem(strId);
   }
 }

@@ -10,7 +10,7 @@ import type { RepositoryContext } from '../context';
 import { TRANSACTION_LIMIT, runExplainedTransaction } from '../../runners/transaction-runner';
 import { ATTR } from '../../metadata/attributes';
 import { childMoveEntries } from '../../operations/cascade-commands';
-import { ItemCollection, movedMeanwhile } from './item-collection';
+import { ItemCollection, movedMeanwhile, registeredChildClasses } from './item-collection';
 import { MOVED_ATTEMPTS, retryingMoves } from './moved-retry';
 import type { TransactionEntry } from '../../operations/transaction-entry';
 
@@ -20,7 +20,7 @@ type Item = Record<string, AttributeValue>;
  * Moves a loaded entity to a new str id in one transaction: the item under the new id is created
  * (the id must be free), the old one deleted (at the loaded version), and unique guards re-pointed.
  * The uid stays; the version moves on by one. Other edits made to the instance are saved with it.
- * A top-level entity takes its children along (renameWithCollection).
+ * A top-level entity takes its children along (renameWithCollection), if any class is its child type.
  */
 export async function renameEntity<T extends object>(
   context: RepositoryContext,
@@ -59,7 +59,8 @@ export async function renameEntity<T extends object>(
     },
     ...guardEntries(context.tableName, mapper, newStrId, expected.uid, before, mapper.uniqueValuesOf(moved)),
   ];
-  if (meta.parent !== undefined) {
+  // A type that no imported class names as parent has no children to move: no partition read.
+  if (meta.parent !== undefined || registeredChildClasses(meta).size === 0) {
     await runExplainedTransaction(context.executor, entries);
   } else {
     await renameWithCollection(context, mapper, { oldStrId, newStrId }, entries);

@@ -3,7 +3,8 @@ import { EntityAlreadyExistsError, InvalidArgumentError, VersionConflictError } 
 import type { EntityIdentity, EntityMapper } from '../../marshalling/entity-mapper';
 import { checkedIdentity, prepareCreate, unchangedStrId } from './entity-checks';
 import { UniqueWriter } from './unique-writer';
-import { createItemInput, deleteVersionedInput, replaceItemInput } from '../../operations/entity-commands';
+import { createItemInput, deleteByKeyInput, deleteVersionedInput, replaceItemInput } from '../../operations/entity-commands';
+import type { AttemptLog } from '../../client/attempt-log';
 import { sendConditional } from '../../runners/conditional-write';
 import { identityOfItem, writeIdOf } from '../../marshalling/stored-item';
 import type { ConditionalOutcome } from '../../runners/conditional-write';
@@ -115,6 +116,19 @@ export class EntityWriter<T extends object> {
     const request = { operation: 'DeleteItem' as const, input };
     const outcome = await sendConditional(this.context.executor, { request, entity: this.className }, () => this.fetchItem(strId));
     if (!outcome.applied) throw this.failure(strId, expected, conditions, outcome.stored, outcome.error);
+  }
+
+  /** Unconditional; whether an entity was deleted (see `Repository.deleteByStr`). */
+  async deleteByStr(strId: string): Promise<boolean> {
+    const key = this.mapper.keyOf(strId);
+    // With unique fields the guards must go too: read the values, then delete all in one transaction.
+    if (this.unique) return this.unique.deleteByStr(strId);
+    const attempts: AttemptLog = { uncertain: 0 };
+    const output = await this.context.executor.send('DeleteItem', deleteByKeyInput(this.context.tableName, key), this.className, attempts);
+    // An earlier attempt that got no answer (or a 5xx) may have deleted the entity, its answer with
+    // the deleted item lost: the entity is gone, and that counts as deleted. Refused attempts (4xx,
+    // e.g. throttling) deleted nothing, so they do not count.
+    return output.Attributes !== undefined || attempts.uncertain > 0;
   }
 
   /** The stored entity at the version loaded: the caller's condition failed; otherwise a version conflict. */

@@ -149,7 +149,7 @@ export class ItemCollection {
  * name. A record whose `parent` cannot be called is another class's problem (its own use reports
  * it); the class of a type found in the partition is checked when its mapper is made.
  */
-function registeredChildClasses(parent: EntityMetadata): Map<string, Constructor> {
+export function registeredChildClasses(parent: EntityMetadata): Map<string, Constructor> {
   const children = new Map<string, Constructor>();
   for (const record of getRegistry().tables) {
     const given = (record.options as TableOptions | undefined)?.parent;
