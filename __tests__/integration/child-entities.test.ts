@@ -381,6 +381,30 @@ describeEachEngine('child entity types', (engine) => {
       expect(() => wide().getRepository(CeFavorite).query()).toThrow(InvalidArgumentError);
     });
 
+    it('saveMany and deleteMany of loaded children span parents: each goes back to the parent it was loaded under', async () => {
+      const comments = () => wide().getRepository(CeComment);
+      await comments().of('m1').saveMany([{ id: 'x', author: 'ada' }, { id: 'y', author: 'ada' }]);
+      await comments().of('m2').saveMany([{ id: 'x', author: 'ada' }]);
+      const loaded = (await comments().query({ filter: { author: { eq: 'ada' } } }).toArray()).filter((c) => ['m1', 'm2'].includes(parentStrIdOf(c) as string));
+      expect(loaded).toHaveLength(3);
+      for (const comment of loaded) comment.body = `edited in ${parentStrIdOf(comment)}`;
+      await comments().saveMany(loaded);
+      await expect(comments().of('m1').getByStr('x')).resolves.toMatchObject({ body: 'edited in m1', version: 2 });
+      await expect(comments().of('m2').getByStr('x')).resolves.toMatchObject({ body: 'edited in m2', version: 2 });
+      // The same id under two parents is two keys: neither is taken for a duplicate of the other.
+      const [m1x, m2x] = [loaded.find((c) => c.id === 'x' && parentStrIdOf(c) === 'm1'), loaded.find((c) => c.id === 'x' && parentStrIdOf(c) === 'm2')];
+      await comments().deleteMany([m1x as CeComment, m2x as CeComment]);
+      await expect(comments().of('m1').findByStr('x')).resolves.toBeUndefined();
+      await expect(comments().of('m2').findByStr('x')).resolves.toBeUndefined();
+      await expect(comments().of('m1').findByStr('y')).resolves.toMatchObject({ body: 'edited in m1' });
+      // A scoped batch refuses a child of another parent before anything is written.
+      const y = (await comments().of('m1').getByStr('y')) as CeComment;
+      await expect(comments().of('m2').saveMany([y])).rejects.toThrow(InvalidArgumentError);
+      await expect(comments().of('m2').deleteMany([y])).rejects.toThrow(/belongs to CeArticle "m1"/);
+      await expect(comments().of('m1').findByStr('y')).resolves.toMatchObject({ version: 2 });
+      await comments().of('m1').deleteByStr('y');
+    });
+
     it('an index query spans parents: byUser finds a user favorites on every article', async () => {
       const favorites = () => wide().getRepository(CeFavorite);
       await favorites().of('w1').create({ username: 'eve', createdAt: new Date(1000) });

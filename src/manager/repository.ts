@@ -1,6 +1,7 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { EntityNotFoundError, InvalidArgumentError } from '../errors';
-import { parentToWriteIn, scopeParentStrId } from './parent-scope';
+import { scopeParentStrId } from './parent-scope';
+import { parentToWriteIn } from './actions/entity-checks';
 import { EntityMapper } from '../marshalling/entity-mapper';
 import type { Constructor, EntityMetadata } from '../metadata/types';
 import type { EntityIterable } from './entity-iterable';

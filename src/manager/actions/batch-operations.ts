@@ -22,7 +22,7 @@ import {
 } from '../../operations/batch-commands';
 import type { RepositoryContext } from '../context';
 import { runBatch } from '../../runners/batch-runner';
-import { unchangedStrId } from './entity-checks';
+import { parentToWriteIn, unchangedStrId } from './entity-checks';
 
 type Item = Record<string, AttributeValue>;
 
@@ -109,10 +109,10 @@ export class BatchOperations<T extends object> {
     this.refuseUniqueFields('deleteMany');
     const entries = new Map<string, WriteEntry>();
     for (const target of this.checkedList(targets, 'deleteMany')) {
-      const strId = this.strIdToDelete(target);
-      if (entries.has(strId)) continue; // deleting twice is deleting once; one request may not repeat a key
-      const key = this.mapper.keyOf(strId);
-      entries.set(strId, { strId, keyId: keyIdOf(key), request: deleteRequest(key) });
+      const { strId, key } = this.keyToDelete(target);
+      const keyId = keyIdOf(key);
+      if (entries.has(keyId)) continue; // deleting twice is deleting once; one request may not repeat a key
+      entries.set(keyId, { strId, keyId, request: deleteRequest(key) });
     }
     const outcome = await runBatch([...entries.values()], BATCH_WRITE_MAX_REQUESTS, (part) => this.writeChunk(part), this.retry);
     if (outcome.left.length > 0) {
@@ -148,8 +148,8 @@ export class BatchOperations<T extends object> {
       const entry = await this.preparePut(input).catch((error: unknown) => {
         throw atIndex(error, index);
       });
-      if (seen.has(entry.strId)) duplicates.add(entry.strId);
-      seen.add(entry.strId);
+      if (seen.has(entry.keyId)) duplicates.add(entry.strId);
+      seen.add(entry.keyId);
       entries.push(entry);
     }
     if (duplicates.size > 0) {
@@ -165,9 +165,10 @@ export class BatchOperations<T extends object> {
   private async preparePut(input: unknown): Promise<PutEntry<T>> {
     const entity = this.mapper.build(input);
     await this.mapper.validate(entity);
-    const strId = unchangedStrId(this.mapper, entity);
+    const mapper = this.mapperFor(entity);
+    const strId = unchangedStrId(mapper, entity);
     const identity = this.nextIdentity(entity);
-    const item = this.mapper.toItem(entity, identity);
+    const item = mapper.toItem(entity, identity);
     return { entity, identity, strId, keyId: keyIdOf(item), request: putRequest(item) };
   }
 
@@ -182,10 +183,20 @@ export class BatchOperations<T extends object> {
     );
   }
 
-  private strIdToDelete(target: unknown): string {
-    if (typeof target === 'string') return target;
-    if (target instanceof this.mapper.meta.target) return unchangedStrId(this.mapper, target as T);
-    throw new InvalidArgumentError(`deleteMany() takes ${this.className} instances or str ids, got ${describeValue(target)}.`, this.className);
+  private keyToDelete(target: unknown): { strId: string; key: ItemKey } {
+    if (typeof target === 'string') return { strId: target, key: this.mapper.keyOf(target) };
+    if (!(target instanceof this.mapper.meta.target)) {
+      throw new InvalidArgumentError(`deleteMany() takes ${this.className} instances or str ids, got ${describeValue(target)}.`, this.className);
+    }
+    const mapper = this.mapperFor(target as T);
+    const strId = unchangedStrId(mapper, target as T);
+    return { strId, key: mapper.keyOf(strId) };
+  }
+
+  /** A loaded child is written back to the parent it was loaded under, so an unscoped batch may span parents. */
+  private mapperFor(entity: T): EntityMapper<T> {
+    const parent = parentToWriteIn(this.mapper, entity);
+    return parent === this.mapper.parentStrId ? this.mapper : this.mapper.inParent(parent as string);
   }
 
   /** @Unique() fields are guarded by items written in the same transaction; batch writes have none. */

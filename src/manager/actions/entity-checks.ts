@@ -116,3 +116,22 @@ export function incrementAmount<T extends object>(
   if (!amount) throw new InvalidArgumentError(`increment() of ${className}.${field} needs a finite amount, got ${String(by)}.`, className);
   return { kind, amount };
 }
+
+/**
+ * The parent a loaded entity is written back to through this mapper's repository: the one it was
+ * loaded under (an unscoped repository takes it from the entity), else the mapper's own. A scoped
+ * repository refuses a child loaded under another parent, before any request: writing it there
+ * would make a second entity.
+ */
+export function parentToWriteIn<T extends object>(mapper: EntityMapper<T>, entity: T): string | undefined {
+  const { meta, parentStrId } = mapper;
+  if (meta.parent === undefined || typeof entity !== 'object' || entity === null) return parentStrId;
+  const loadedUnder = mapper.storedParentOf(entity);
+  if (loadedUnder === undefined || loadedUnder === parentStrId || parentStrId === undefined) return loadedUnder ?? parentStrId;
+  throw new InvalidArgumentError(
+    `${meta.className} ${JSON.stringify(mapper.storedStrIdOf(entity))} belongs to ${meta.parent.className} ${JSON.stringify(loadedUnder)}, ` +
+      `not to ${JSON.stringify(parentStrId)} (this repository's parent). Nothing was written. Write it through of(${JSON.stringify(loadedUnder)}), ` +
+      'or create a new entity under the other parent.',
+    meta.className,
+  );
+}
