@@ -19,7 +19,7 @@ export class UniqueConstraintError extends DynamoSingleTableError {
 export interface TransactionItemFailure {
   /** Position of the item in the transaction. */
   index: number;
-  /** What the item did: `create`, `save`, `update`, `delete`, `conditionCheck`, `uniqueGuard`, `uniqueRelease`. */
+  /** What the item did: `create`, `save`, `update`, `delete`, `deleteByStr`, `conditionCheck`, `uniqueGuard`, `uniqueRelease`. */
   operation: string;
   entity: string;
   strId: string;
