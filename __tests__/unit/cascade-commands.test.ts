@@ -5,12 +5,11 @@ import {
   childDeleteEntries,
   childMoveEntries,
   childTypeCondition,
-  itemTypeOf,
   keyAfterItemType,
   movedChildItem,
-  partitionQueryInput,
   unknownTypeGaps,
 } from '../../src/operations/cascade-commands';
+import { itemTypeOf, partitionQueryInput } from '../../src/operations/collection-commands';
 
 /** The pure parts of cascades and renames of a parent's item collection, compared by their exact output. */
 

@@ -1,7 +1,10 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { BaseEntity, EntityManager, Field, InvalidArgumentError, StrId, Table, parentStrIdOf } from '../../src';
 import type { WithChildren } from '../../src';
-import { collectionQueryInput } from '../../src/operations/collection-commands';
+import { partitionQueryInput } from '../../src/operations/collection-commands';
+
+const collectionQueryInput = (tableName: string, partitionKey: string, startKey?: Record<string, { S: string }>) =>
+  partitionQueryInput(tableName, partitionKey, { startKey });
 import { fakeClient } from '../support/fake-client';
 import type { SentCommand } from '../support/fake-client';
 

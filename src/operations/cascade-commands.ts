@@ -1,7 +1,6 @@
-import type { AttributeValue, QueryCommandInput } from '@aws-sdk/client-dynamodb';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { compareUtf8 } from '../keys/index-key-range';
 import { guardItem, newWriteId, strIdOfItem } from '../keys';
-import type { ItemKey } from '../keys';
 import type { SortKeyExpression } from '../expressions';
 import type { EntityMapper } from '../marshalling/entity-mapper';
 import { addHistoryAttributes, identityOfItem, writeHistoryOf } from '../marshalling/stored-item';
@@ -9,7 +8,7 @@ import { ATTR, KEY_SEPARATOR, WRITE_HISTORY } from '../metadata/attributes';
 import { createEntry, deleteEntry, rewriteGuardEntry } from './transaction-commands';
 import { deleteEntries, uniquesOfItem } from './transaction-entries';
 import type { TransactionEntry } from './transaction-entry';
-import { keyQueryInput } from './query-commands';
+import { itemTypeOf } from './collection-commands';
 
 /**
  * Pure builders for operations on a parent's item collection (its partition: the parent's own item,
@@ -19,21 +18,6 @@ import { keyQueryInput } from './query-commands';
  */
 
 type Item = Record<string, AttributeValue>;
-
-/** The item type of a sort key in a parent's partition: the text before the first `#` (all of it for the parent's own item). */
-export function itemTypeOf(sortKey: string): string {
-  const at = sortKey.indexOf(KEY_SEPARATOR);
-  return at < 0 ? sortKey : sortKey.slice(0, at);
-}
-
-/** One strongly consistent page of a partition (or of the sort keys `sort` selects in it). */
-export function partitionQueryInput(
-  tableName: string,
-  partitionKey: string,
-  page: { sort?: SortKeyExpression; limit?: number; startKey?: ItemKey } = {},
-): QueryCommandInput {
-  return keyQueryInput(tableName, { partition: { attribute: ATTR.pk, value: partitionKey }, consistent: true, ...page });
-}
 
 /** The sort keys of one child type in a partition: those that begin with `<type>#`. */
 export function childTypeCondition(typeName: string): SortKeyExpression {

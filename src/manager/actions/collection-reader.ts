@@ -5,7 +5,7 @@ import { EntityMapper } from '../../marshalling/entity-mapper';
 import { ATTR, KEY_SEPARATOR } from '../../metadata/attributes';
 import { getEntityMetadata } from '../../metadata/entity-metadata';
 import type { Constructor, EntityMetadata } from '../../metadata/types';
-import { collectionQueryInput } from '../../operations/collection-commands';
+import { itemTypeOf, partitionQueryInput } from '../../operations/collection-commands';
 import type { RepositoryContext } from '../context';
 
 type Item = Record<string, AttributeValue>;
@@ -53,7 +53,7 @@ export async function readWithChildren<T extends object, C extends ChildClasses>
   const partition = key[ATTR.pk]?.S as string;
   let startKey: ItemKey | undefined;
   do {
-    const output = await context.executor.send('Query', collectionQueryInput(context.tableName, partition, startKey), meta.className);
+    const output = await context.executor.send('Query', partitionQueryInput(context.tableName, partition, { startKey }), meta.className);
     for (const item of output.Items ?? []) {
       const sortKey = item[ATTR.sk]?.S ?? '';
       if (sortKey === meta.typeName) result.entity = mapper.fromItem(item);
@@ -66,9 +66,8 @@ export async function readWithChildren<T extends object, C extends ChildClasses>
 
 /** A child item goes to the slot of its type: the sort key's text before the first `#` (type names have none). */
 function placeChild(slots: ReadonlyMap<string, ChildSlot>, sortKey: string, item: Item): void {
-  const end = sortKey.indexOf(KEY_SEPARATOR);
-  if (end <= 0) return;
-  const slot = slots.get(sortKey.slice(0, end));
+  // A key without `#` is no child's (itemTypeOf gives it whole, and no child type is named so).
+  const slot = sortKey.includes(KEY_SEPARATOR) ? slots.get(itemTypeOf(sortKey)) : undefined;
   if (slot) slot.entities.push(slot.mapper.fromItem(item));
 }
 

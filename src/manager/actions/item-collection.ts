@@ -7,7 +7,8 @@ import { EntityMapper } from '../../marshalling/entity-mapper';
 import { ATTR } from '../../metadata/attributes';
 import { getRegistry } from '../../metadata/registry';
 import type { Constructor, EntityMetadata, TableOptions } from '../../metadata/types';
-import { childTypeCondition, itemTypeOf, keyAfterItemType, partitionQueryInput, unknownTypeGaps } from '../../operations/cascade-commands';
+import { childTypeCondition, keyAfterItemType, unknownTypeGaps } from '../../operations/cascade-commands';
+import { itemTypeOf, partitionQueryInput } from '../../operations/collection-commands';
 import type { RepositoryContext } from '../context';
 
 type Item = Record<string, AttributeValue>;
