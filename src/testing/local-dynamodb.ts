@@ -1,7 +1,9 @@
 import { mkdirSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
+import { createEmbeddedEngine } from './engine';
+import type { EmbeddedEngine } from './engine';
 
 export interface LocalDynamoDBOptions {
   /** Directory for an on-disk store (created if missing). In-memory when omitted. */
@@ -32,16 +34,6 @@ export class LocalDynamoDBError extends Error {
   }
 }
 
-/** The part of dynalite's API we use; dynalite ships no type declarations. */
-interface DynaliteServer {
-  listen(port: number, host: string, callback: () => void): void;
-  once(event: 'error', listener: (error: Error) => void): void;
-  removeListener(event: 'error', listener: (error: Error) => void): void;
-  address(): AddressInfo | string | null;
-  close(callback: (error?: Error | null) => void): void;
-}
-type DynaliteFactory = (options: Record<string, unknown>) => DynaliteServer;
-
 /**
  * Client settings for a local engine: dummy credentials and region (local engines accept any),
  * so the SDK never looks for real AWS credentials on a developer machine.
@@ -61,51 +53,41 @@ export function localClientConfig(
 }
 
 /**
- * Starts an in-process DynamoDB-compatible server (dynalite) on the loopback interface. Tables become
- * ACTIVE immediately, so tests need no waiting. Requires `dynalite` as a dev dependency of the caller.
+ * Starts the embedded DynamoDB-compatible engine (dynalite's storage, completed with transactions,
+ * conditional-failure returns, TTL and online indexes: see the README's Engines section) on the
+ * loopback interface. Tables become ACTIVE immediately, so tests need no waiting. Requires `dynalite`
+ * as a dev dependency of the caller.
  */
 export async function startLocalDynamoDB(options: LocalDynamoDBOptions = {}): Promise<LocalDynamoDB> {
-  const createDynalite = await loadDynalite();
   const host = options.host ?? '127.0.0.1';
   if (options.path !== undefined) mkdirSync(options.path, { recursive: true });
-  const server = createDynalite({
-    path: options.path,
-    createTableMs: 0,
-    deleteTableMs: 0,
-    updateTableMs: 0,
-  });
-  const port = await listen(server, options.port ?? 0, host);
+  const engine = await loadEngine(options.path);
+  const port = await listen(engine.server, options.port ?? 0, host);
   const endpoint = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   const client = new DynamoDBClient(localClientConfig(endpoint));
   let stopping: Promise<void> | undefined;
   return {
     endpoint,
     client,
-    stop: () => (stopping ??= stopServer(client, server, endpoint)),
+    stop: () => (stopping ??= stopServer(client, engine, endpoint)),
   };
 }
 
-async function loadDynalite(): Promise<DynaliteFactory> {
-  // A variable specifier keeps bundlers and the type checker from requiring the optional peer dependency.
-  const moduleName = 'dynalite';
-  let loaded: { default?: unknown };
+async function loadEngine(path: string | undefined): Promise<EmbeddedEngine> {
   try {
-    loaded = (await import(moduleName)) as { default?: unknown };
+    return await createEmbeddedEngine({ path });
   } catch (error) {
     throw new LocalDynamoDBError(
       'dynalite could not be loaded; install dynalite as a dev dependency to use dynamo-single-table/testing',
       error,
     );
   }
-  const factory = typeof loaded.default === 'function' ? loaded.default : loaded;
-  if (typeof factory !== 'function') throw new LocalDynamoDBError('dynalite does not export a server factory');
-  return factory as DynaliteFactory;
 }
 
-function listen(server: DynaliteServer, port: number, host: string): Promise<number> {
+function listen(server: Server, port: number, host: string): Promise<number> {
   return new Promise((resolvePort, reject) => {
     const onError = (error: Error): void => {
-      reject(new LocalDynamoDBError(`dynalite could not listen on ${host}:${port}`, error));
+      reject(new LocalDynamoDBError(`the local engine could not listen on ${host}:${port}`, error));
     };
     server.once('error', onError);
     server.listen(port, host, () => {
@@ -116,13 +98,12 @@ function listen(server: DynaliteServer, port: number, host: string): Promise<num
   });
 }
 
-async function stopServer(client: DynamoDBClient, server: DynaliteServer, endpoint: string): Promise<void> {
+async function stopServer(client: DynamoDBClient, engine: EmbeddedEngine, endpoint: string): Promise<void> {
   // The client first: its keep-alive sockets would otherwise hold server.close() open.
   client.destroy();
-  await new Promise<void>((resolveClose, reject) => {
-    server.close((error) => {
-      if (error) reject(new LocalDynamoDBError(`dynalite at ${endpoint} did not shut down cleanly`, error));
-      else resolveClose();
-    });
-  });
+  try {
+    await engine.close();
+  } catch (error) {
+    throw new LocalDynamoDBError(`the local engine at ${endpoint} did not shut down cleanly`, error);
+  }
 }
