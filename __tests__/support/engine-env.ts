@@ -18,10 +18,10 @@ export const DYNAMODB_LOCAL_ENDPOINT_VAR = 'DST_TEST_DYNAMODB_LOCAL_ENDPOINT';
 export const DYNAMODB_LOCAL_UNAVAILABLE_VAR = 'DST_TEST_DYNAMODB_LOCAL_UNAVAILABLE';
 
 /**
- * Client settings every moto client needs. moto only knows real region names (it answers 'local' with
- * an HTTP 500), and it reports its own crashes as HTTP 500 HTML pages: retrying them only hides them.
+ * Client settings every moto client needs besides localClientConfig's (whose region moto accepts):
+ * moto reports its own crashes as HTTP 500 HTML pages, and retrying them only hides them.
  */
-export const MOTO_CLIENT_OVERRIDES = { region: 'us-east-1', maxAttempts: 1 } as const;
+export const MOTO_CLIENT_OVERRIDES = { maxAttempts: 1 } as const;
 
 function isEngineName(value: string): value is EngineName {
   return (ALL_ENGINE_NAMES as readonly string[]).includes(value);

@@ -35,7 +35,7 @@ export class LocalDynamoDBError extends Error {
 }
 
 /**
- * Client settings for a local engine: dummy credentials and region (local engines accept any),
+ * Client settings for a local engine: dummy credentials and a real region name,
  * so the SDK never looks for real AWS credentials on a developer machine.
  */
 export function localClientConfig(
@@ -44,7 +44,8 @@ export function localClientConfig(
 ): DynamoDBClientConfig {
   return {
     endpoint,
-    region: 'local',
+    // A real region name: local engines accept any, but moto answers a made-up one with an HTTP 500.
+    region: 'us-east-1',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
     // A loopback server does not throttle; a couple of retries only cover a dropped keep-alive socket.
     maxAttempts: 2,
