@@ -17,7 +17,6 @@ import type { HttpHandler, HttpRequest } from '@smithy/core/protocols';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { HttpHandlerOptions } from '@smithy/types';
 import { localClientConfig } from '../../src/testing';
-import { MOTO_CLIENT_OVERRIDES } from './engine-env';
 import type { TestEngine } from './engines';
 
 export type Fault =
@@ -233,9 +232,6 @@ export interface FaultyClientOptions {
 /** A client for the engine's endpoint whose every HTTP attempt goes through a FaultInjector. */
 export function faultyClient(engine: TestEngine, options: FaultyClientOptions): { client: DynamoDBClient; faults: FaultInjector } {
   const faults = new FaultInjector();
-  const overrides = engine.name === 'moto' ? { region: MOTO_CLIENT_OVERRIDES.region } : {};
-  const client = new DynamoDBClient(
-    localClientConfig(engine.endpoint, { ...overrides, maxAttempts: options.maxAttempts, requestHandler: faults }),
-  );
+  const client = new DynamoDBClient(localClientConfig(engine.endpoint, { maxAttempts: options.maxAttempts, requestHandler: faults }));
   return { client, faults };
 }
