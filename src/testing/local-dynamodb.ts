@@ -12,6 +12,11 @@ export interface LocalDynamoDBOptions {
   port?: number;
   /** Interface to bind; defaults to the IPv4 loopback so nothing is exposed to the network. */
   host?: string;
+  /**
+   * Deletes items whose TTL attribute has passed every this many milliseconds, as DynamoDB does
+   * eventually. Off by default: tests call `deleteExpiredItems()` to make expiry happen at a known point.
+   */
+  ttlSweepMs?: number;
 }
 
 export interface LocalDynamoDB {
@@ -21,6 +26,11 @@ export interface LocalDynamoDB {
   readonly client: DynamoDBClient;
   /** Destroys the client, then closes the server. Safe to call more than once. */
   stop(): Promise<void>;
+  /**
+   * Deletes now, with their index entries, the items of TTL-enabled tables whose TTL attribute (a Number
+   * of epoch seconds) is below `now` (default: the current time); returns how many were deleted.
+   */
+  deleteExpiredItems(now?: Date): Promise<number>;
 }
 
 /** Raised when the local server cannot be loaded, started or stopped; the original error is `cause`. */
@@ -62,7 +72,7 @@ export function localClientConfig(
 export async function startLocalDynamoDB(options: LocalDynamoDBOptions = {}): Promise<LocalDynamoDB> {
   const host = options.host ?? '127.0.0.1';
   if (options.path !== undefined) mkdirSync(options.path, { recursive: true });
-  const engine = await loadEngine(options.path);
+  const engine = await loadEngine(options.path, options.ttlSweepMs);
   const port = await listen(engine.server, options.port ?? 0, host);
   const endpoint = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   const client = new DynamoDBClient(localClientConfig(endpoint));
@@ -71,12 +81,13 @@ export async function startLocalDynamoDB(options: LocalDynamoDBOptions = {}): Pr
     endpoint,
     client,
     stop: () => (stopping ??= stopServer(client, engine, endpoint)),
+    deleteExpiredItems: (now) => engine.deleteExpiredItems(now?.getTime()),
   };
 }
 
-async function loadEngine(path: string | undefined): Promise<EmbeddedEngine> {
+async function loadEngine(path: string | undefined, ttlSweepMs: number | undefined): Promise<EmbeddedEngine> {
   try {
-    return await createEmbeddedEngine({ path });
+    return await createEmbeddedEngine({ path, ttlSweepMs });
   } catch (error) {
     throw new LocalDynamoDBError(
       'dynalite could not be loaded; install dynalite as a dev dependency to use dynamo-single-table/testing',
