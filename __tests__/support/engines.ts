@@ -55,7 +55,7 @@ export interface EngineLane {
 export type CapabilityPredicate = (capabilities: EngineCapabilities) => boolean;
 
 const CAPABILITIES: Record<EngineName, EngineCapabilities> = {
-  dynalite: { transactions: true, returnValuesOnConditionCheckFailure: true, ttl: false, onlineIndexCreation: false },
+  dynalite: { transactions: true, returnValuesOnConditionCheckFailure: true, ttl: true, onlineIndexCreation: true },
   moto: { transactions: true, returnValuesOnConditionCheckFailure: true, ttl: false, onlineIndexCreation: true },
   external: { transactions: true, returnValuesOnConditionCheckFailure: true, ttl: true, onlineIndexCreation: true },
   'dynamodb-local': { transactions: true, returnValuesOnConditionCheckFailure: true, ttl: true, onlineIndexCreation: true },
