@@ -20,7 +20,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { AttributeValue, GlobalSecondaryIndexUpdate } from '@aws-sdk/client-dynamodb';
 import { localClientConfig, startLocalDynamoDB } from '../../src/testing';
 import type { LocalDynamoDB } from '../../src/testing';
-import { createKeyValueTable, describeEachEngine, waitForTableActive } from '../support/engines';
+import { createKeyValueTable, describeEachEngine, testWhen, waitForTableActive } from '../support/engines';
 import { rejectionOf } from '../support/recording';
 
 type Failure = Error & { $metadata?: { httpStatusCode?: number } };
@@ -80,6 +80,10 @@ async function queryGroup(client: DynamoDBClient, TableName: string, group: stri
 }
 
 describeEachEngine('TTL and online indexes in raw requests', (engine, lane) => {
+  if (!lane.capabilities.onlineIndexCreation) {
+    testWhen((c) => c.onlineIndexCreation, 'needs TTL and UpdateTable adding a GSI', 'raw UpdateTimeToLive, DescribeTimeToLive and UpdateTable index requests', () => undefined);
+    return;
+  }
   const embedded = lane.name === 'dynalite';
 
   test('UpdateTimeToLive answers the specification; DescribeTimeToLive reports DISABLED, then ENABLED on the attribute', async () => {

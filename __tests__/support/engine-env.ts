@@ -4,9 +4,9 @@
  * travels in environment variables that globalSetup sets before any worker is forked.
  */
 
-export type EngineName = 'dynalite' | 'moto' | 'external' | 'dynamodb-local';
+export type EngineName = 'dynalite' | 'plain-dynalite' | 'moto' | 'external' | 'dynamodb-local';
 
-export const ALL_ENGINE_NAMES: readonly EngineName[] = ['dynalite', 'moto', 'external', 'dynamodb-local'];
+export const ALL_ENGINE_NAMES: readonly EngineName[] = ['dynalite', 'plain-dynalite', 'moto', 'external', 'dynamodb-local'];
 
 /** Set by globalSetup: `http://127.0.0.1:PORT` of the shared moto_server. */
 export const MOTO_ENDPOINT_VAR = 'DST_TEST_MOTO_ENDPOINT';

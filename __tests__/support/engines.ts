@@ -23,6 +23,7 @@ import type { EngineName } from './engine-env';
 
 export type { EngineName } from './engine-env';
 export { createKeyValueTable, waitForTableActive, waitForTableDeleted } from './engine-tables';
+import { startPlainDynalite } from './plain-dynalite';
 
 export interface EngineCapabilities {
   /** TransactWriteItems / TransactGetItems are implemented. */
@@ -56,6 +57,7 @@ export type CapabilityPredicate = (capabilities: EngineCapabilities) => boolean;
 
 const CAPABILITIES: Record<EngineName, EngineCapabilities> = {
   dynalite: { transactions: true, returnValuesOnConditionCheckFailure: true, ttl: true, onlineIndexCreation: true },
+  'plain-dynalite': { transactions: false, returnValuesOnConditionCheckFailure: false, ttl: false, onlineIndexCreation: false },
   moto: { transactions: true, returnValuesOnConditionCheckFailure: true, ttl: false, onlineIndexCreation: true },
   external: { transactions: true, returnValuesOnConditionCheckFailure: true, ttl: true, onlineIndexCreation: true },
   'dynamodb-local': { transactions: true, returnValuesOnConditionCheckFailure: true, ttl: true, onlineIndexCreation: true },
@@ -77,6 +79,7 @@ function laneUnavailableReason(name: EngineName): string | undefined {
   const env = process.env;
   switch (name) {
     case 'dynalite':
+    case 'plain-dynalite':
       return undefined;
     case 'moto':
       if (env[MOTO_ENDPOINT_VAR]) return undefined;
@@ -91,7 +94,7 @@ function laneUnavailableReason(name: EngineName): string | undefined {
 
 /** The lanes of this run, decided synchronously from the environment. */
 export function engineLanes(): EngineLane[] {
-  const names: EngineName[] = ['dynalite', 'moto', 'external', 'dynamodb-local'];
+  const names: EngineName[] = ['dynalite', 'plain-dynalite', 'moto', 'external', 'dynamodb-local'];
   return names
     .filter((name) => isEngineWanted(name))
     .map((name) => ({ name, capabilities: capabilitiesFor(name), unavailableReason: laneUnavailableReason(name) }));
@@ -123,6 +126,8 @@ async function connect(name: EngineName): Promise<{ client: DynamoDBClient; endp
   switch (name) {
     case 'dynalite':
       return startLocalDynamoDB();
+    case 'plain-dynalite':
+      return startPlainDynalite();
     case 'moto': {
       const endpoint = process.env[MOTO_ENDPOINT_VAR] as string;
       return remote(endpoint, localClientConfig(endpoint, MOTO_CLIENT_OVERRIDES));
@@ -168,7 +173,7 @@ async function startLane(lane: EngineLane): Promise<RunningEngine> {
 async function stopLane(running: RunningEngine): Promise<void> {
   // dynalite is in-memory and per file: dropping it drops its tables. Shared engines keep tables
   // until told, so drop every table this file was given (most will exist; missing ones are fine).
-  if (running.engine.name !== 'dynalite') {
+  if (running.engine.name !== 'dynalite' && running.engine.name !== 'plain-dynalite') {
     await Promise.allSettled(
       running.handedOutTables.map((TableName) => running.engine.client.send(new DeleteTableCommand({ TableName }))),
     );
