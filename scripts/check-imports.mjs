@@ -1,7 +1,7 @@
 // Checks the import direction of src/ and that there are no import cycles (type imports included).
 // Layers, bottom up; a module may import its own folder and any folder of a lower rank:
 //   errors < metadata < decorators, keys, expressions < marshalling < operations < client < runners
-//   < manager < nestjs, testing < the root entry point
+//   < manager < nestjs, testing < the root entry point; testing/engine (the embedded engine) imports only itself
 // Usage: node scripts/check-imports.mjs   (exit 1 and a list of problems when something is wrong)
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -33,6 +33,9 @@ const folderOf = (file) => {
   return relative.includes(path.sep) ? relative.split(path.sep)[0] : '.';
 };
 
+const ENGINE = path.join(SRC, 'testing', 'engine') + path.sep;
+const isEngine = (file) => file.startsWith(ENGINE);
+
 const graph = new Map();
 const problems = [];
 for (const file of files(SRC)) {
@@ -45,6 +48,10 @@ for (const file of files(SRC)) {
     const [own, other] = [folderOf(file), folderOf(target)];
     if (own !== other && !(RANK[other] < RANK[own])) {
       problems.push(`${path.relative(SRC, file)} imports ${path.relative(SRC, target)} (${own} may not import ${other})`);
+    }
+    // The embedded engine is a DynamoDB server, not part of the ORM: it imports only itself.
+    if (isEngine(file) && !isEngine(target)) {
+      problems.push(`${path.relative(SRC, file)} imports ${path.relative(SRC, target)} (the embedded engine imports nothing outside testing/engine)`);
     }
   }
   graph.set(file, targets);
