@@ -45,6 +45,21 @@ describeEachEngine('transactions', (engine) => {
     await expect(users().findByStr('tx-doomed')).resolves.toBeUndefined();
   });
 
+  testWhen(transactions, NEEDS, 'tx.create takes an instance alone, as repository.create does', async () => {
+    const built = users().build({ username: 'tx-instance', email: 'instance@example.com' });
+    const returned = await em().transaction((tx) => tx.create(built));
+    expect(returned).toBe(built);
+    expect(built.version).toBe(1);
+    await expect(users().getByStr('tx-instance')).resolves.toMatchObject({ email: 'instance@example.com', uid: built.uid });
+    const taken = await em()
+      .transaction((tx) => {
+        tx.create(users().build({ username: 'tx-instance', email: 'other@example.com' }));
+      })
+      .catch((e: unknown) => e);
+    expect(taken).toBeInstanceOf(TransactionCanceledError);
+    await expect(users().getByStr('tx-instance')).resolves.toMatchObject({ email: 'instance@example.com' });
+  });
+
   it('an item touched twice in one transaction is refused before sending', async () => {
     const before = await allItems(em());
     const error = await em()

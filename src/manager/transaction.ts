@@ -38,11 +38,15 @@ export class Transaction {
   constructor(private readonly context: RepositoryContext) {}
 
   /**
-   * Creates an entity (its str id must be free). Returns the instance, stored after the commit. A
+   * Creates an entity (its str id must be free). Returns the instance, stored after the commit. Takes
+   * the class and plain input (or an instance), or an instance alone, as `repository.create` does. A
    * child type's target is its scoped repository: `tx.create(em.getRepository(Comment).of(slug), input)`.
    */
-  create<T extends object>(target: EntityTarget<T>, input: EntityInput<T> | T): T {
-    return this.createWith(mapperOfTarget(target), input);
+  create<T extends object>(entity: T): T;
+  create<T extends object>(target: EntityTarget<T>, input: EntityInput<T> | T): T;
+  create<T extends object>(target: EntityTarget<T> | T, input?: EntityInput<T> | T): T {
+    if (input === undefined && isEntityInstance(target)) return this.createWith(mapperOfEntity(target as T), target as T);
+    return this.createWith(mapperOfTarget(target as EntityTarget<T>), input as EntityInput<T> | T);
   }
 
   private createWith<T extends object>(mapper: EntityMapper<T>, input: EntityInput<T> | T): T {
@@ -237,4 +241,9 @@ export class Transaction {
   private async fetchItem(key: Item): Promise<Item | undefined> {
     return (await this.context.executor.send('GetItem', getItemInput(this.context.tableName, key))).Item;
   }
+}
+
+/** An instance of an entity class, as opposed to a class or a scoped repository (which has `target`). */
+function isEntityInstance(value: unknown): value is object {
+  return typeof value === 'object' && value !== null && typeof (value as { target?: unknown }).target !== 'function';
 }
