@@ -32,6 +32,10 @@ export function resolveFieldType(site: FieldSite): ValueType {
   const declared = Reflect.getMetadata('design:type', site.target.prototype, site.property) as TypeHint | undefined;
   const hint = site.options.type?.() ?? classTransformerType(site);
   const dateFormat = site.options.dateFormat ?? 'iso';
+  // A Set or Map property cannot be stored, whatever element type `type` names.
+  if (UNSUPPORTED.has(declared)) return typeOf(declared as TypeHint, site, dateFormat);
+  // `@Field() hits = 0` has no type annotation, so design:type says Object: the default value tells.
+  if (hint === undefined && declared === Object) return typeOfDefaultValue(site) ?? { kind: 'any' };
   if (declared === Array) {
     const element = hint ? typeOf(hint, site, dateFormat) : ({ kind: 'any' } as const);
     return { kind: 'array', element };
@@ -69,6 +73,31 @@ function typeOf(source: TypeHint, site: FieldSite, dateFormat: DateFormat): Valu
     );
   }
   return { kind: 'class', shape: classShape(source as Constructor) };
+}
+
+/**
+ * The type of a field declared without a type annotation, from its default value in an instance made
+ * with no arguments (entity constructors take none; one instance per class, when it is first used):
+ * a string, number, bigint, boolean or Date default gives that type. Anything else (no default, an
+ * object, a constructor that needs arguments) leaves the field free-form, as `Object` says.
+ */
+function typeOfDefaultValue(site: FieldSite): ValueType | undefined {
+  const instance = memoizePerClass(site.target, 'defaults', () => {
+    try {
+      return new (site.target as new () => Record<string, unknown>)();
+    } catch {
+      return undefined;
+    }
+  });
+  const value = instance?.[site.property];
+  if (value instanceof Date) return { kind: 'date', format: site.options.dateFormat ?? 'iso' };
+  const byTypeOf: Record<string, ValueType | undefined> = {
+    string: { kind: 'string' },
+    number: { kind: 'number' },
+    bigint: { kind: 'bigint' },
+    boolean: { kind: 'boolean' },
+  };
+  return byTypeOf[typeof value];
 }
 
 /** Reads class-transformer's `@Type(() => X)` so users of it need not repeat the type. */
