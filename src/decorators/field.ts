@@ -1,5 +1,6 @@
 import { MetadataError } from '../errors';
 import { getRegistry } from '../metadata/registry';
+import { refuseStandardDecorator } from './legacy-check';
 import type { Constructor, FieldOptions } from '../metadata/types';
 
 /**
@@ -9,6 +10,7 @@ import type { Constructor, FieldOptions } from '../metadata/types';
  */
 export function Field(options: FieldOptions = {}): PropertyDecorator {
   return (prototype, property) => {
+    refuseStandardDecorator('Field', property);
     getRegistry().fields.push({ target: ownerOf(prototype), property: propertyName(property), options });
   };
 }
@@ -19,6 +21,7 @@ export function Field(options: FieldOptions = {}): PropertyDecorator {
  */
 export function StrId(): PropertyDecorator {
   return (prototype, property) => {
+    refuseStandardDecorator('StrId', property);
     getRegistry().strIds.push({ target: ownerOf(prototype), property: propertyName(property), options: undefined });
   };
 }
@@ -46,6 +49,7 @@ function propertyName(property: string | symbol): string {
  */
 export function Unique(): PropertyDecorator {
   return (prototype, property) => {
+    refuseStandardDecorator('Unique', property);
     getRegistry().uniques.push({ target: ownerOf(prototype), property: propertyName(property), options: undefined });
   };
 }

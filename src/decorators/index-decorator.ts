@@ -1,4 +1,5 @@
 import { getRegistry } from '../metadata/registry';
+import { refuseStandardDecorator } from './legacy-check';
 import type { Constructor, IndexOptions } from '../metadata/types';
 
 /**
@@ -14,7 +15,8 @@ import type { Constructor, IndexOptions } from '../metadata/types';
  * ```
  */
 export function Index(name: string, options: IndexOptions): ClassDecorator {
-  return (target) => {
-    getRegistry().indexes.push({ target: target as unknown as Constructor, name, options });
-  };
+  return ((target: Constructor, context?: unknown) => {
+    refuseStandardDecorator('Index', context);
+    getRegistry().indexes.push({ target, name, options });
+  }) as ClassDecorator;
 }

@@ -1,4 +1,5 @@
 import { getRegistry } from '../metadata/registry';
+import { refuseStandardDecorator } from './legacy-check';
 import type { Constructor, TableOptions } from '../metadata/types';
 
 /**
@@ -12,7 +13,9 @@ import type { Constructor, TableOptions } from '../metadata/types';
  * ```
  */
 export function Table(typeName: string, options: TableOptions = {}): ClassDecorator {
-  return (target) => {
-    getRegistry().tables.push({ target: target as unknown as Constructor, typeName, options });
-  };
+  // A standard decorator gets a second argument (its context); a legacy class decorator gets none.
+  return ((target: Constructor, context?: unknown) => {
+    refuseStandardDecorator('Table', context);
+    getRegistry().tables.push({ target, typeName, options });
+  }) as ClassDecorator;
 }
