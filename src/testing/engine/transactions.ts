@@ -23,9 +23,9 @@ const NONE: CancellationReason = { Code: 'None' };
 
 function cancelled(reasons: CancellationReason[]): EngineError {
   const message = `Transaction cancelled, please refer cancellation reasons for specific reasons [${reasons.map((reason) => reason.Code).join(', ')}]`;
-  const error = engineError('TransactionCanceledException', message, { Message: message, CancellationReasons: reasons });
+  const error = engineError('TransactionCanceledException', message);
   // DynamoDB names the message `Message` here (the exception's modelled member), not `message`.
-  delete error.body?.message;
+  error.body = { __type: error.body?.__type, Message: message, CancellationReasons: reasons };
   return error;
 }
 
