@@ -2,7 +2,6 @@ import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import {
   ConditionFailedError,
-  EntityManager,
   EntityNotFoundError,
   EntityValidationError,
   InvalidArgumentError,
@@ -11,11 +10,9 @@ import {
   UniqueConstraintError,
   parentStrIdOf,
 } from '../../src';
-import type { QueryOptions, Repository } from '../../src';
+import type { EntityManager, QueryOptions, Repository } from '../../src';
 import { describeEachEngine, testWhen } from '../support/engines';
-import { faultyClient } from '../support/faults';
-import type { FaultInjector } from '../support/faults';
-import { allItems, useEntityManager } from '../support/tables';
+import { allItems, useEntityManager, useFaultyEntityManager } from '../support/tables';
 import { CeArticle, CeComment, CeCommentary, CeFavorite, CeReview } from '../fixtures/articles';
 import { rejectionOf } from '../support/recording';
 
@@ -51,19 +48,11 @@ async function pagesOf(repo: Repository<CeComment>, options: QueryOptions<CeComm
 describeEachEngine('child entity types', (engine) => {
   const em = useEntityManager(engine);
   const wide = useEntityManager(engine, 'wide');
-  let faults: FaultInjector;
-  let faultyEm: EntityManager;
-  let client: { destroy(): void } | undefined;
+  const { faults, faultyEm } = useFaultyEntityManager(engine, em);
   beforeAll(() => {
-    const faulty = faultyClient(engine(), { maxAttempts: 3 });
-    client = faulty.client;
-    faults = faulty.faults;
-    faultyEm = new EntityManager({ client: faulty.client, tableName: em().tableName });
     CeArticle.useEntityManager(em());
     CeComment.useEntityManager(em());
   });
-  afterAll(() => client?.destroy());
-  afterEach(() => faults.reset());
   const articles = () => em().getRepository(CeArticle);
   const comments = () => em().getRepository(CeComment);
   const commentsOf = (slug: string) => comments().of(slug);
@@ -286,7 +275,7 @@ describeEachEngine('child entity types', (engine) => {
       await expect(commentsOf('long').create({ id: longest, author: 'ada' })).resolves.toMatchObject({ id: longest });
       await expect(commentsOf('long').findByStr(longest)).resolves.toMatchObject({ author: 'ada' });
       faults.reset();
-      const repo = faultyEm.getRepository(CeComment).of('long');
+      const repo = faultyEm().getRepository(CeComment).of('long');
       for (const id of [`${longest}x`, '']) {
         await expect(repo.create({ id, author: 'ada' })).rejects.toBeInstanceOf(EntityValidationError);
         await expect(rejectionOf(() => repo.findByStr(id))).resolves.toBeInstanceOf(EntityValidationError);
@@ -299,7 +288,7 @@ describeEachEngine('child entity types', (engine) => {
     it('unscoped by-id methods throw ParentRequiredError naming of(), and write nothing', async () => {
       const before = await allItems(em());
       faults.reset();
-      const repo = faultyEm.getRepository(CeComment);
+      const repo = faultyEm().getRepository(CeComment);
       const input = { id: 'np', author: 'ada' };
       const calls: Array<[string, () => Promise<unknown>]> = [
         ['create', () => repo.create(input)],
@@ -328,7 +317,7 @@ describeEachEngine('child entity types', (engine) => {
       const loaded = await commentsOf('x-a').getByStr('c');
       loaded.body = 'moved?';
       faults.reset();
-      const other = faultyEm.getRepository(CeComment).of('x-b');
+      const other = faultyEm().getRepository(CeComment).of('x-b');
       for (const call of [() => other.save(loaded), () => other.delete(loaded)]) {
         const error = await rejectionOf(call);
         expect(error).toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/"x-a"/) });
@@ -341,8 +330,8 @@ describeEachEngine('child entity types', (engine) => {
 
     it('a scoped query refuses index, createdAfter/createdBefore and where on other fields; of() refuses what is not a parent', async () => {
       faults.reset();
-      const favorites = faultyEm.getRepository(CeFavorite).of('q');
-      const scoped = faultyEm.getRepository(CeComment).of('q');
+      const favorites = faultyEm().getRepository(CeFavorite).of('q');
+      const scoped = faultyEm().getRepository(CeComment).of('q');
       expect(() => favorites.query({ index: 'byUser', where: { username: 'eve' } })).toThrow(InvalidArgumentError);
       expect(() => scoped.query({ createdAfter: new Date(0) })).toThrow(InvalidArgumentError);
       expect(() => scoped.query({ createdBefore: new Date() })).toThrow(InvalidArgumentError);
@@ -440,8 +429,8 @@ describeEachEngine('child entity types', (engine) => {
   testWhen(transactions, NEEDS, 'a transaction creates a child through a scoped repository and bumps the parent counter; a failure cancels both', async () => {
     await articles().create({ slug: 'tx', title: 'T' });
     faults.reset();
-    await faultyEm.transaction((tx) => {
-      tx.create(faultyEm.getRepository(CeFavorite).of('tx'), { username: 'eve' });
+    await faultyEm().transaction((tx) => {
+      tx.create(faultyEm().getRepository(CeFavorite).of('tx'), { username: 'eve' });
       tx.increment(CeArticle, 'tx', 'favoritesCount', 1);
     });
     expect(faults.requests).toEqual({ TransactWriteItems: 1 });

@@ -1,7 +1,6 @@
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import {
   BaseEntity,
-  EntityManager,
   EntityValidationError,
   Field,
   InvalidArgumentError,
@@ -11,9 +10,7 @@ import {
   parentStrIdOf,
 } from '../../src';
 import { describeEachEngine } from '../support/engines';
-import { faultyClient } from '../support/faults';
-import type { FaultInjector } from '../support/faults';
-import { useEntityManager } from '../support/tables';
+import { useEntityManager, useFaultyEntityManager } from '../support/tables';
 import { rejectionOf } from '../support/recording';
 
 /** Type names start with `gw`, so they never meet another test file's classes. */
@@ -62,21 +59,13 @@ const ids = (entities: ReadonlyArray<{ id: string }>): string[] => entities.map(
 
 describeEachEngine('getWith: a parent and its children in one Query', (engine) => {
   const em = useEntityManager(engine);
-  let faults: FaultInjector;
-  let faultyEm: EntityManager;
-  let client: { destroy(): void } | undefined;
+  const { faults, faultyEm } = useFaultyEntityManager(engine, em);
   beforeAll(() => {
-    const faulty = faultyClient(engine(), { maxAttempts: 3 });
-    client = faulty.client;
-    faults = faulty.faults;
-    faultyEm = new EntityManager({ client: faulty.client, tableName: em().tableName });
     GwArticle.useEntityManager(em());
-    GwComment.useEntityManager(faultyEm);
+    GwComment.useEntityManager(faultyEm());
   });
-  afterAll(() => client?.destroy());
-  beforeEach(() => faults.reset());
   const articles = () => em().getRepository(GwArticle);
-  const counted = () => faultyEm.getRepository(GwArticle);
+  const counted = () => faultyEm().getRepository(GwArticle);
   const commentsOf = (slug: string) => em().getRepository(GwComment).of(slug);
   const favoritesOf = (slug: string) => em().getRepository(GwFavorite).of(slug);
 
@@ -175,10 +164,10 @@ describeEachEngine('getWith: a parent and its children in one Query', (engine) =
   });
 
   it('refused before any request, with the class, the name given and the way out in the message', async () => {
-    const byName = faultyEm.getRepository(GwArticle);
+    const byName = faultyEm().getRepository(GwArticle);
     const refusals: Array<[string, () => Promise<unknown>, new (...args: never[]) => Error, RegExp]> = [
-      ['an unscoped child repository', () => faultyEm.getRepository(GwComment).getWith('c', { notes: GwNote }), InvalidArgumentError, /GwComment is itself a child type \(of GwArticle\).*getRepository\(GwArticle\)\.getWith/],
-      ['a scoped repository', () => faultyEm.getRepository(GwComment).of('a').getWith('c', { notes: GwNote }), InvalidArgumentError, /child type/],
+      ['an unscoped child repository', () => faultyEm().getRepository(GwComment).getWith('c', { notes: GwNote }), InvalidArgumentError, /GwComment is itself a child type \(of GwArticle\).*getRepository\(GwArticle\)\.getWith/],
+      ['a scoped repository', () => faultyEm().getRepository(GwComment).of('a').getWith('c', { notes: GwNote }), InvalidArgumentError, /child type/],
       ['a top-level class', () => byName.getWith('a', { others: GwOther }), InvalidArgumentError, /others is GwOther, a top-level type.*parent: \(\) => GwArticle/],
       ['a child of another parent', () => byName.getWith('a', { kids: GwOtherChild }), InvalidArgumentError, /kids is GwOtherChild, a child type of GwOther/],
       ['the name entity', () => byName.getWith('a', { entity: GwComment } as never), InvalidArgumentError, /"entity" cannot name a child class/],

@@ -1,9 +1,7 @@
-import { EntityAlreadyExistsError, EntityManager, VersionConflictError } from '../../src';
+import { EntityAlreadyExistsError, VersionConflictError } from '../../src';
 import type { Repository } from '../../src';
 import { describeEachEngine, testWhen } from '../support/engines';
-import { faultyClient } from '../support/faults';
-import type { FaultInjector } from '../support/faults';
-import { useEntityManager } from '../support/tables';
+import { useEntityManager, useFaultyEntityManager } from '../support/tables';
 import { uniqueInvariantProblems } from '../support/unique-invariant';
 import { Account, User } from '../fixtures/entities';
 
@@ -17,18 +15,8 @@ const NEEDS = 'needs TransactWriteItems';
  */
 describeEachEngine('lost answers with other writes before the retry', (engine) => {
   const em = useEntityManager(engine);
-  let faults: FaultInjector;
-  let faultyEm: EntityManager;
-  let client: { destroy(): void } | undefined;
-  beforeAll(() => {
-    const faulty = faultyClient(engine(), { maxAttempts: 3 });
-    client = faulty.client;
-    faults = faulty.faults;
-    faultyEm = new EntityManager({ client: faulty.client, tableName: em().tableName });
-  });
-  afterAll(() => client?.destroy());
-  afterEach(() => faults.reset());
-  const users = (): Repository<User> => faultyEm.getRepository(User);
+  const { faults, faultyEm } = useFaultyEntityManager(engine, em);
+  const users = (): Repository<User> => faultyEm().getRepository(User);
   const other = (): Repository<User> => em().getRepository(User);
   /** The next `operation` is applied, then `meanwhile` runs, then the answer is lost. */
   const dropNext = (operation: string, meanwhile: () => Promise<unknown>) =>
@@ -123,7 +111,7 @@ describeEachEngine('lost answers with other writes before the retry', (engine) =
   });
 
   describe('@Unique entities (transactions)', () => {
-    const accounts = () => faultyEm.getRepository(Account);
+    const accounts = () => faultyEm().getRepository(Account);
     const otherAccounts = () => em().getRepository(Account);
     const invariant = () => uniqueInvariantProblems(em(), 'account', ['email', 'badge']);
 
@@ -147,7 +135,7 @@ describeEachEngine('lost answers with other writes before the retry', (engine) =
       const a = await otherAccounts().create({ handle: 'la-txa', email: 'la-txa@example.com' });
       const b = await otherAccounts().create({ handle: 'la-txb', email: 'la-txb@example.com' });
       dropNext('TransactWriteItems', async () => undefined);
-      await faultyEm.transaction((tx) => {
+      await faultyEm().transaction((tx) => {
         tx.delete(a);
         tx.delete(b);
       });
@@ -162,7 +150,7 @@ describeEachEngine('lost answers with other writes before the retry', (engine) =
         await other().increment('la-tx1', 'age', 100);
         await other().increment('la-tx2', 'age', 100);
       });
-      await faultyEm.transaction((tx) => {
+      await faultyEm().transaction((tx) => {
         tx.update(User, 'la-tx1', { nickname: 'one' });
         tx.update(User, 'la-tx2', { nickname: 'two' });
       });

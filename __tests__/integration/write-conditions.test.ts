@@ -1,7 +1,6 @@
 import {
   BaseEntity,
   ConditionFailedError,
-  EntityManager,
   EntityNotFoundError,
   Field,
   Index,
@@ -13,9 +12,7 @@ import {
 } from '../../src';
 import type { Repository } from '../../src';
 import { describeEachEngine, testWhen } from '../support/engines';
-import { faultyClient } from '../support/faults';
-import type { FaultInjector } from '../support/faults';
-import { allItems, useEntityManager } from '../support/tables';
+import { allItems, useEntityManager, useFaultyEntityManager } from '../support/tables';
 import { Account } from '../fixtures/entities';
 
 const transactions = (c: { transactions: boolean }) => c.transactions;
@@ -43,21 +40,13 @@ class Favorite extends BaseEntity {
 /** `condition` on writes: one request decides, the failure names the fields, nothing is written. */
 describeEachEngine('write conditions', (engine) => {
   const em = useEntityManager(engine);
-  let faults: FaultInjector;
-  let faultyEm: EntityManager;
-  let client: { destroy(): void } | undefined;
+  const { faults, faultyEm } = useFaultyEntityManager(engine, em);
   beforeAll(() => {
-    const faulty = faultyClient(engine(), { maxAttempts: 3 });
-    client = faulty.client;
-    faults = faulty.faults;
-    faultyEm = new EntityManager({ client: faulty.client, tableName: em().tableName });
     Account.useEntityManager(em());
     Article.useEntityManager(em());
   });
-  afterAll(() => client?.destroy());
-  afterEach(() => faults.reset());
   const articles = (): Repository<Article> => em().getRepository(Article);
-  const counted = (): Repository<Article> => faultyEm.getRepository(Article);
+  const counted = (): Repository<Article> => faultyEm().getRepository(Article);
   const write = (slug: string, authorId: string, extra: Partial<Article> = {}) => articles().create({ slug, authorId, title: 'T', ...extra });
 
   it('only the author may edit: one UpdateItem for ada, ConditionFailedError naming authorId for bob, nothing written', async () => {
@@ -155,7 +144,7 @@ describeEachEngine('write conditions', (engine) => {
     const mine = await articles().getByStr('wc-lost');
     mine.status = 'draft';
     faults.inject({ operation: 'PutItem', fault: { kind: 'dropAfterApply' }, times: 1 });
-    await expect(faultyEm.getRepository(Article).save(mine, { condition: { status: { eq: 'published' } } })).resolves.toBe(mine);
+    await expect(faultyEm().getRepository(Article).save(mine, { condition: { status: { eq: 'published' } } })).resolves.toBe(mine);
     expect((await articles().getByStr('wc-lost')).version).toBe(3);
   });
 
@@ -187,8 +176,8 @@ describeEachEngine('write conditions', (engine) => {
       await expect(repo.increment('wc-bad', 'score', 1, { condition } as never)).rejects.toEqual(refused);
       await expect(repo.save(mine, { condition } as never)).rejects.toEqual(refused);
       await expect(repo.delete(mine, { condition } as never)).rejects.toEqual(refused);
-      await expect(faultyEm.transaction((tx) => tx.update(Article, 'wc-bad', { title: 'x' }, { condition } as never))).rejects.toEqual(refused);
-      await expect(faultyEm.transaction((tx) => tx.increment(Article, 'wc-bad', 'score', 1, { condition } as never))).rejects.toEqual(refused);
+      await expect(faultyEm().transaction((tx) => tx.update(Article, 'wc-bad', { title: 'x' }, { condition } as never))).rejects.toEqual(refused);
+      await expect(faultyEm().transaction((tx) => tx.increment(Article, 'wc-bad', 'score', 1, { condition } as never))).rejects.toEqual(refused);
     }
     await expect(repo.update('wc-bad', { title: 'x' }, { condition: { writer: { eq: 'ada' } } } as never)).rejects.toBeInstanceOf(InvalidArgumentError);
     await expect(repo.update('wc-bad', { title: 'x' }, { condition: { authorId: { like: 'a' } } } as never)).rejects.toThrow(/unknown operator "like"/);
@@ -197,7 +186,7 @@ describeEachEngine('write conditions', (engine) => {
 
   testWhen(transactions, NEEDS, 'add a favorite and bump favoritesCount: one TransactWriteItems', async () => {
     await write('wc-fav', 'ada', { status: 'published' });
-    await faultyEm.transaction((tx) => {
+    await faultyEm().transaction((tx) => {
       tx.create(Favorite, { id: 'eve:wc-fav', userId: 'eve', slug: 'wc-fav' });
       tx.increment(Article, 'wc-fav', 'favoritesCount', 1, { condition: { status: { eq: 'published' } } });
     });
@@ -248,15 +237,15 @@ describeEachEngine('write conditions', (engine) => {
   testWhen(transactions, NEEDS, 'transaction forms that read when queued fail on a condition the read breaks, sending nothing', async () => {
     await write('wc-tx-read', 'ada', { score: 4 });
     faults.reset();
-    const doomed = faultyEm.transaction((tx) => {
+    const doomed = faultyEm().transaction((tx) => {
       tx.create(Favorite, { id: 'eve:wc-tx-read', userId: 'eve', slug: 'wc-tx-read' });
       tx.update(Article, 'wc-tx-read', { authorId: 'cat' }, { condition: { authorId: { eq: 'bob' } } });
     });
     await expect(doomed).rejects.toMatchObject({ code: 'CONDITION_FAILED', strId: 'wc-tx-read', fields: ['authorId'] });
-    const increment = faultyEm.transaction((tx) => tx.increment(Article, 'wc-tx-read', 'score', 1, { condition: { score: { lt: 4 } } }));
+    const increment = faultyEm().transaction((tx) => tx.increment(Article, 'wc-tx-read', 'score', 1, { condition: { score: { lt: 4 } } }));
     await expect(increment).rejects.toBeInstanceOf(ConditionFailedError);
     expect(faults.requests).toEqual({ GetItem: 2 });
-    await faultyEm.transaction((tx) => tx.increment(Article, 'wc-tx-read', 'score', 1, { condition: { score: { eq: 4 } } }));
+    await faultyEm().transaction((tx) => tx.increment(Article, 'wc-tx-read', 'score', 1, { condition: { score: { eq: 4 } } }));
     expect(faults.requests).toEqual({ GetItem: 3, TransactWriteItems: 1 });
     await expect(em().getRepository(Favorite).findByStr('eve:wc-tx-read')).resolves.toBeUndefined();
     expect((await articles().getByStr('wc-tx-read')).score).toBe(5);

@@ -230,8 +230,11 @@ export interface FaultyClientOptions {
 }
 
 /** A client for the engine's endpoint whose every HTTP attempt goes through a FaultInjector. */
-export function faultyClient(engine: TestEngine, options: FaultyClientOptions): { client: DynamoDBClient; faults: FaultInjector } {
-  const faults = new FaultInjector();
+export function faultyClient(
+  engine: TestEngine,
+  options: FaultyClientOptions,
+  faults: FaultInjector = new FaultInjector(),
+): { client: DynamoDBClient; faults: FaultInjector } {
   const client = new DynamoDBClient(localClientConfig(engine.endpoint, { maxAttempts: options.maxAttempts, requestHandler: faults }));
   return { client, faults };
 }
