@@ -32,19 +32,36 @@ export interface DynamoSingleTableErrorOptions {
   cause?: unknown;
   /** The entity type name (`@Table('user')`) or class name the error is about, when there is one. */
   entity?: string;
+  /**
+   * What the developer can do about it ("Reload it, apply your change again and retry."): appended to
+   * `message`, kept apart in `hint` so that an answer to an HTTP client can leave it out.
+   */
+  hint?: string;
 }
 
-/** Base class of every error this library throws. */
+/**
+ * Base class of every error this library throws. `message` is the whole text, for logs and developers:
+ * `summary` (what happened, naming the entity and field) followed by `hint` (the fix, when there is
+ * one). The NestJS filter answers clients with `summary` only.
+ */
 export class DynamoSingleTableError extends Error {
   readonly code: ErrorCode;
   readonly entity: string | undefined;
+  /** What happened, without the developer's fix: the message an HTTP client may read. */
+  readonly summary: string;
+  /** What the developer can do about it (call another method, reload, change the code), if anything. */
+  readonly hint: string | undefined;
   override readonly cause: unknown;
 
-  constructor(code: ErrorCode, message: string, options: DynamoSingleTableErrorOptions = {}) {
-    super(message);
+  /** `summary`: what happened; the fix goes in `options.hint`, and `message` joins the two. */
+  constructor(code: ErrorCode, summary: string, options: DynamoSingleTableErrorOptions = {}) {
+    const hint = options.hint || undefined;
+    super(hint === undefined ? summary : `${summary} ${hint}`);
     this.name = new.target.name;
     this.code = code;
     this.entity = options.entity;
+    this.summary = summary;
+    this.hint = hint;
     this.cause = options.cause;
   }
 }

@@ -76,11 +76,12 @@ export class BatchDeleteIncompleteError extends DynamoSingleTableError {
   /** The part of `undeletedStrIds` whose request may have been applied anyway (connection lost, HTTP 5xx). */
   readonly outcomeUnknownStrIds: readonly string[];
 
-  constructor(entity: string, undeletedStrIds: string[], outcomeUnknownStrIds: string[], cause?: unknown) {
+  /** `text`: a summary and hint of the caller's, for a delete that is not a deleteMany (a cascade). */
+  constructor(entity: string, undeletedStrIds: string[], outcomeUnknownStrIds: string[], cause?: unknown, text?: { summary: string; hint?: string }) {
     super(
       'BATCH_DELETE_INCOMPLETE',
-      `deleteMany of ${entity} did not delete ${undeletedStrIds.length} id(s): ${idList(undeletedStrIds)}.${causeText(cause)}`,
-      { entity, cause },
+      text?.summary ?? `deleteMany of ${entity} did not delete ${undeletedStrIds.length} id(s): ${idList(undeletedStrIds)}.${causeText(cause)}`,
+      { entity, cause, hint: text?.hint },
     );
     this.undeletedStrIds = undeletedStrIds;
     this.outcomeUnknownStrIds = outcomeUnknownStrIds;

@@ -17,9 +17,8 @@ export class EntityAlreadyExistsError extends DynamoSingleTableError {
   constructor(entity: string, strIdField: string, strId: string, cause?: unknown) {
     super(
       'ENTITY_ALREADY_EXISTS',
-      `${entity} with ${strIdField} ${JSON.stringify(strId)} already exists. ` +
-        'Use getOrCreate() to fetch it, or save() a loaded copy to change it.',
-      { entity, cause },
+      `${entity} with ${strIdField} ${JSON.stringify(strId)} already exists.`,
+      { entity, cause, hint: 'Use getOrCreate() to fetch it, or save() a loaded copy to change it.' },
     );
     this.strId = strId;
   }
@@ -46,9 +45,8 @@ export class VersionConflictError extends DynamoSingleTableError {
           : `it is now at version ${actualVersion}`;
     super(
       'VERSION_CONFLICT',
-      `${entity} ${JSON.stringify(strId)} was expected at version ${expectedVersion} but ${actual}. ` +
-        'Reload it, apply your change again and retry.',
-      { entity, cause },
+      `${entity} ${JSON.stringify(strId)} was expected at version ${expectedVersion} but ${actual}.`,
+      { entity, cause, hint: 'Reload it, apply your change again and retry.' },
     );
     this.strId = strId;
     this.expectedVersion = expectedVersion;
@@ -69,9 +67,8 @@ export class ConditionFailedError extends DynamoSingleTableError {
   constructor(entity: string, strId: string, fields: readonly string[], cause?: unknown) {
     super(
       'CONDITION_FAILED',
-      `${entity} ${JSON.stringify(strId)} was not written: its condition on ${fields.join(', ')} does not hold on the stored entity. ` +
-        'Nothing was written; reload it to see its current values.',
-      { entity, cause },
+      `${entity} ${JSON.stringify(strId)} was not written: its condition on ${fields.join(', ')} does not hold on the stored entity.`,
+      { entity, cause, hint: 'Reload it to see its current values.' },
     );
     this.strId = strId;
     this.fields = fields;
@@ -107,9 +104,8 @@ export class ItemTooLargeError extends DynamoSingleTableError {
     const stored = size === undefined ? 'would grow beyond the limit' : `would be stored as ${size} bytes`;
     super(
       'ITEM_TOO_LARGE',
-      `${entity} ${JSON.stringify(strId)} ${stored}; DynamoDB items are limited to ${limit} bytes. ` +
-        'Move large values (files, long text) to S3 and store a reference.',
-      { entity },
+      `${entity} ${JSON.stringify(strId)} ${stored}; DynamoDB items are limited to ${limit} bytes.`,
+      { entity, hint: 'Move large values (files, long text) to S3 and store a reference.' },
     );
     this.size = size;
     this.limit = limit;

@@ -20,7 +20,7 @@ export {
   UnsupportedByEngineError,
   DynamoDBRequestError,
 } from './setup-errors';
-export type { RequestTarget } from './setup-errors';
+export type { RequestTarget, ErrorHintOptions, InvalidArgumentOptions } from './setup-errors';
 export { BatchGetIncompleteError, BatchSaveIncompleteError, BatchDeleteIncompleteError } from './batch-errors';
 export type { BatchSaveOutcome } from './batch-errors';
 export { UniqueConstraintError, TransactionCanceledError, TransactionTooLargeError, CollectionTooLargeError } from './transaction-errors';

@@ -2,10 +2,15 @@ import type { AttributeValue, CancellationReason } from '@aws-sdk/client-dynamod
 import { DynamoSingleTableError } from './base';
 import type { ErrorCode } from './base';
 
+/** The developer's fix of a MetadataError or InvalidArgumentError, kept out of `summary`. */
+export interface ErrorHintOptions {
+  hint?: string;
+}
+
 /** A decorated class is wrong (or not decorated). Raised when the class is registered or first used. */
 export class MetadataError extends DynamoSingleTableError {
-  constructor(message: string, entity?: string) {
-    super('INVALID_METADATA', message, { entity });
+  constructor(message: string, entity?: string, options: ErrorHintOptions = {}) {
+    super('INVALID_METADATA', message, { entity, hint: options.hint });
   }
 }
 
@@ -15,8 +20,8 @@ export class TableSchemaMismatchError extends DynamoSingleTableError {
   constructor(tableName: string, problems: string[]) {
     super(
       'TABLE_SCHEMA_MISMATCH',
-      `Table ${JSON.stringify(tableName)} exists with a different schema: ${problems.join('; ')}. ` +
-        'Use another tableName, or migrate the table to the layout described in the README.',
+      `Table ${JSON.stringify(tableName)} exists with a different schema: ${problems.join('; ')}.`,
+      { hint: 'Use another tableName, or migrate the table to the layout described in the README.' },
     );
     this.tableName = tableName;
   }
@@ -27,8 +32,8 @@ export class TableNotReadyError extends DynamoSingleTableError {
   constructor(tableName: string, timeoutMs: number, status: string) {
     super(
       'TABLE_NOT_READY',
-      `Table ${JSON.stringify(tableName)} did not become ACTIVE within ${timeoutMs} ms (status ${status}). ` +
-        'Raise ensureTableExists({ timeoutMs }) or check the table in the AWS console.',
+      `Table ${JSON.stringify(tableName)} did not become ACTIVE within ${timeoutMs} ms (status ${status}).`,
+      { hint: 'Raise ensureTableExists({ timeoutMs }) or check the table in the AWS console.' },
     );
   }
 }
@@ -43,18 +48,24 @@ export class UnsupportedByEngineError extends DynamoSingleTableError {
       'UNSUPPORTED_BY_ENGINE',
       wayOut === undefined
         ? `${operation} needs ${capability}, which this DynamoDB engine does not support (dynalite has no ` +
-            `TransactWriteItems/TransactGetItems). Nothing was written. Use DynamoDB, DynamoDB Local or moto for this.`
-        : `${operation} needs ${capability}, which this DynamoDB engine does not support. Nothing was changed. ${wayOut}`,
-      { cause, entity },
+            `TransactWriteItems/TransactGetItems). Nothing was written.`
+        : `${operation} needs ${capability}, which this DynamoDB engine does not support. Nothing was changed.`,
+      { cause, entity, hint: wayOut ?? 'Use DynamoDB, DynamoDB Local or moto for this.' },
     );
     this.capability = capability;
   }
 }
 
+export interface InvalidArgumentOptions extends ErrorHintOptions {
+  code?: 'INVALID_ARGUMENT' | 'PARENT_REQUIRED';
+}
+
 /** A method argument (cursor, limit, uid...) is malformed. Raised before any request is sent. */
 export class InvalidArgumentError extends DynamoSingleTableError {
-  constructor(message: string, entity?: string, code: 'INVALID_ARGUMENT' | 'PARENT_REQUIRED' = 'INVALID_ARGUMENT') {
-    super(code, message, { entity });
+  /** `options`: a code alone is accepted too, as before hints existed. */
+  constructor(message: string, entity?: string, options: InvalidArgumentOptions | InvalidArgumentOptions['code'] = {}) {
+    const { code = 'INVALID_ARGUMENT', hint } = typeof options === 'string' ? { code: options } : options;
+    super(code, message, { entity, hint });
   }
 }
 
@@ -65,12 +76,10 @@ export class InvalidArgumentError extends DynamoSingleTableError {
 export class ParentRequiredError extends InvalidArgumentError {
   constructor(className: string, parentClassName: string, method: string) {
     const repository = `getRepository(${className})`;
-    super(
-      `${className} is stored under its parent ${parentClassName}, so ${method} needs the parent: ` +
-        `call it on ${repository}.of(${lowerFirst(parentClassName)}OrStrId) (Active Record: ${className}.of(...)).`,
-      className,
-      'PARENT_REQUIRED',
-    );
+    super(`${className} is stored under its parent ${parentClassName}, so ${method} needs the parent.`, className, {
+      code: 'PARENT_REQUIRED',
+      hint: `Call it on ${repository}.of(${lowerFirst(parentClassName)}OrStrId) (Active Record: ${className}.of(...)).`,
+    });
   }
 }
 
@@ -83,8 +92,8 @@ export class NotConfiguredError extends DynamoSingleTableError {
   constructor(className: string) {
     super(
       'NOT_CONFIGURED',
-      `${className} has no EntityManager. Call BaseEntity.useEntityManager(em) (or ${className}.useEntityManager(em)) at start-up.`,
-      { entity: className },
+      `${className} has no EntityManager.`,
+      { entity: className, hint: `Call BaseEntity.useEntityManager(em) (or ${className}.useEntityManager(em)) at start-up.` },
     );
   }
 }
@@ -106,13 +115,13 @@ export class DynamoDBRequestError extends DynamoSingleTableError {
   /** The item DynamoDB returned with a failed condition check (`ReturnValuesOnConditionCheckFailure`). */
   readonly item: Record<string, AttributeValue> | undefined;
 
-  /** `specific`: the code and message of a subclass that names a known failure (TableNotFoundError). */
-  constructor(operation: string, cause: unknown, entity?: string, specific?: { code: ErrorCode; message: string }) {
+  /** `specific`: the code, message and hint of a subclass that names a known failure (TableNotFoundError). */
+  constructor(operation: string, cause: unknown, entity?: string, specific?: { code: ErrorCode; message: string; hint?: string }) {
     const details = describeAwsError(cause);
     super(
       specific?.code ?? 'DYNAMODB_REQUEST_FAILED',
       specific?.message ?? `${requestText(operation, entity)} failed: ${details.name}: ${details.message}`,
-      { cause, entity },
+      { cause, entity, hint: specific?.hint },
     );
     this.awsErrorName = details.name;
     this.operation = operation;
@@ -146,10 +155,10 @@ export class TableNotFoundError extends DynamoDBRequestError {
     const index = target.indexName === undefined ? '' : ` (or has no index ${JSON.stringify(target.indexName)})`;
     super(operation, cause, entity, {
       code: 'TABLE_NOT_FOUND',
-      message:
-        `${requestText(operation, entity)} failed: table ${JSON.stringify(target.tableName)} does not exist${index} ` +
-        'in the region and account of this client. Call em.ensureTableExists() at start-up (it creates the table ' +
-        'and its index and waits until they are ACTIVE), or create the table with the layout described in the README.',
+      message: `${requestText(operation, entity)} failed: table ${JSON.stringify(target.tableName)} does not exist${index} in the region and account of this client.`,
+      hint:
+        'Call em.ensureTableExists() at start-up (it creates the table and its index and waits until they are ACTIVE), ' +
+        'or create the table with the layout described in the README.',
     });
     this.tableName = target.tableName;
     this.indexName = target.indexName;

@@ -7,8 +7,8 @@ export class UniqueConstraintError extends DynamoSingleTableError {
   constructor(entity: string, field: string, value: string, cause?: unknown) {
     super(
       'UNIQUE_CONSTRAINT_VIOLATION',
-      `${entity}.${field} ${JSON.stringify(value)} is already taken by another ${entity}. Choose another ${field}.`,
-      { entity, cause },
+      `${entity}.${field} ${JSON.stringify(value)} is already taken by another ${entity}.`,
+      { entity, cause, hint: `Choose another ${field}.` },
     );
     this.field = field;
     this.value = value;
@@ -35,11 +35,14 @@ export class TransactionCanceledError extends DynamoSingleTableError {
 
   constructor(failures: TransactionItemFailure[], cause: unknown) {
     const details = failures
-      .map((f) => (f.error ? f.error.message : `${f.entity} ${JSON.stringify(f.strId)} (${f.operation}): ${f.reason}`))
+      .map((f) => (f.error ? f.error.summary : `${f.entity} ${JSON.stringify(f.strId)} (${f.operation}): ${f.reason}`))
       .join(' | ');
+    // The fixes of the failed items, each once: several items may fail the same way.
+    const hints = [...new Set(failures.map((f) => f.error?.hint).filter((hint) => hint !== undefined))];
     super('TRANSACTION_CANCELED', `Transaction canceled, nothing was written: ${details || 'no reason given'}`, {
       cause,
       entity: failures[0]?.entity,
+      hint: hints.join(' ') || undefined,
     });
     this.failures = failures;
   }
@@ -51,8 +54,8 @@ export class TransactionTooLargeError extends DynamoSingleTableError {
   constructor(size: number, limit: number) {
     super(
       'TRANSACTION_TOO_LARGE',
-      `A transaction holds ${size} items; DynamoDB allows at most ${limit} (unique-field guards count too). ` +
-        'Split it into smaller transactions. Nothing was sent.',
+      `A transaction holds ${size} items; DynamoDB allows at most ${limit} (unique-field guards count too). Nothing was sent.`,
+      { hint: 'Split it into smaller transactions.' },
     );
     this.size = size;
   }
@@ -69,8 +72,8 @@ export class CollectionTooLargeError extends DynamoSingleTableError {
     super(
       'COLLECTION_TOO_LARGE',
       `${operation} of ${entity} ${JSON.stringify(strId)} would write ${size} items (the entity, its children and their unique guards) ` +
-        `in one transaction; DynamoDB allows ${limit}. Nothing was written. Move or delete children first, or delete with { cascade: true }, which works in steps.`,
-      { entity },
+        `in one transaction; DynamoDB allows ${limit}. Nothing was written.`,
+      { entity, hint: 'Move or delete children first, or delete with { cascade: true }, which works in steps.' },
     );
     this.size = size;
   }

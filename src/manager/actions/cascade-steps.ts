@@ -205,11 +205,11 @@ export function doneText(job: CascadeJob): string {
 export function interrupted(job: CascadeJob, parentStored: boolean, deleted: number, cause: unknown): BatchDeleteIncompleteError {
   const { className } = job.mapper.meta;
   const id = JSON.stringify(job.strId);
-  const error = new BatchDeleteIncompleteError(className, [job.strId], [], typeof cause === 'string' ? undefined : cause);
   const remains = parentStored
-    ? `${className} ${id} still exists (it is deleted last), with the children not deleted yet. Call delete with { cascade: true } again to continue`
-    : `${className} ${id} is not stored; children of it remain in its partition. Call deleteByStr(${id}, { cascade: true }) again to delete them`;
+    ? `${className} ${id} still exists (it is deleted last), with the children not deleted yet.`
+    : `${className} ${id} is not stored; children of it remain in its partition.`;
+  const hint = parentStored ? 'Call delete with { cascade: true } again to continue.' : `Call deleteByStr(${id}, { cascade: true }) again to delete them.`;
   const last = typeof cause === 'string' ? ` ${cause}` : ` Last failure: ${cause instanceof Error ? cause.message : String(cause)}`;
-  error.message = `A delete of ${className} ${id} with { cascade: true } stopped after deleting ${deleted} of its children. ${remains}.${last}`;
-  return error;
+  const summary = `A delete of ${className} ${id} with { cascade: true } stopped after deleting ${deleted} of its children. ${remains}${last}`;
+  return new BatchDeleteIncompleteError(className, [job.strId], [], typeof cause === 'string' ? undefined : cause, { summary, hint });
 }
