@@ -37,7 +37,7 @@ function ownerOf(prototype: object): Constructor {
 
 function propertyName(property: string | symbol): string {
   if (typeof property === 'symbol') {
-    throw new MetadataError(`@Field() cannot persist symbol property ${String(property)}: use a string name.`);
+    throw new MetadataError(`@Field() cannot persist symbol property ${String(property)}.`, undefined, { hint: 'Use a string name.' });
   }
   return property;
 }

@@ -11,7 +11,8 @@ export function refuseStandardDecorator(decorator: string, context: unknown): vo
   const name = (context as { name?: unknown }).name;
   throw new MetadataError(
     `@${decorator}()${typeof name === 'string' ? ` on ${name}` : ''} was applied as a standard (TC39) decorator. dynamo-single-table, ` +
-      'class-validator and class-transformer use TypeScript\'s legacy decorators: set "experimentalDecorators": true and ' +
-      '"emitDecoratorMetadata": true in the compilerOptions of tsconfig.json.',
+      "class-validator and class-transformer use TypeScript's legacy decorators.",
+    undefined,
+    { hint: 'Set "experimentalDecorators": true and "emitDecoratorMetadata": true in the compilerOptions of tsconfig.json.' },
   );
 }

@@ -123,8 +123,9 @@ export function decodeCursor(cursor: unknown, meta: EntityMetadata, kind: Cursor
   const layout: CursorLayout = CURSOR_LAYOUTS[kind];
   const invalid = (why: string) =>
     new InvalidArgumentError(
-      `Invalid cursor for ${meta.className}: ${why}. Pass back the cursor a ${layout.listing} of ${meta.className} returned, unchanged.`,
+      `Invalid cursor for ${meta.className}: ${why}.`,
       meta.className,
+      { hint: `Pass back the cursor a ${layout.listing} of ${meta.className} returned, unchanged.` },
     );
   const values = parsePayload(cursor, invalid);
   const fields = fieldsOf(kind, meta);

@@ -11,8 +11,9 @@ export function scopeParentStrId(meta: EntityMetadata, parent: unknown): string 
   const parentMeta = meta.parent;
   if (parentMeta === undefined) {
     throw new InvalidArgumentError(
-      `of() scopes a child type to its parent, and ${meta.className} has none; declare @Table('${meta.typeName}', { parent: () => Parent }) to make it a child type.`,
+      `of() scopes a child type to its parent, and ${meta.className} has none.`,
       meta.className,
+      { hint: `Declare @Table('${meta.typeName}', { parent: () => Parent }) to make it a child type.` },
     );
   }
   const strId = parent instanceof parentMeta.target ? (storedStateOf(parent)?.strId ?? (parent as Record<string, unknown>)[parentMeta.strIdProperty]) : parent;

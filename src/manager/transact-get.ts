@@ -26,7 +26,7 @@ export async function transactGetEntities(context: RepositoryContext, refs: read
   const keys = refs.map(([, strId], i) => (mappers[i] as EntityMapper<object>).keyOf(strId));
   const distinct = new Set(keys.map((key) => JSON.stringify(key)));
   if (distinct.size !== keys.length) {
-    throw new InvalidArgumentError('transactGet() may read each entity once; remove the duplicate refs.');
+    throw new InvalidArgumentError('transactGet() may read each entity once.', undefined, { hint: 'Remove the duplicate refs.' });
   }
   if (refs.length === 0) return [];
   const TransactItems = keys.map((Key) => ({ Get: { TableName: context.tableName, Key } }));

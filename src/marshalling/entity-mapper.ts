@@ -211,9 +211,9 @@ export class EntityMapper<T extends object> {
       return make();
     } catch (error) {
       throw new MetadataError(
-        `${this.meta.className} could not be constructed without arguments (${String(error)}). ` +
-          'Entity constructors must accept no arguments; add static factory methods instead.',
+        `${this.meta.className} could not be constructed without arguments (${String(error)}).`,
         this.meta.className,
+        { hint: 'Entity constructors must accept no arguments; add static factory methods instead.' },
       );
     }
   }

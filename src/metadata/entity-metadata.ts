@@ -29,8 +29,9 @@ function buildEntityMetadata(target: Constructor): EntityMetadata {
   const strIdField = shape.fields.find((f) => f.property === strIdProperty);
   if (strIdField?.type.kind !== 'string') {
     throw new MetadataError(
-      `${target.name}.${strIdProperty} is the @StrId() but is not a string. Declare it as \`${strIdProperty}!: string\`.`,
+      `${target.name}.${strIdProperty} is the @StrId() but is not a string.`,
       target.name,
+      { hint: `Declare it as \`${strIdProperty}!: string\`.` },
     );
   }
   const indexes = buildIndexes({ target, typeName: table.typeName, strIdProperty, shape });
@@ -91,7 +92,7 @@ function findTable(target: Constructor): TableRecord {
     );
   }
   if (records.length > 1) {
-    throw new MetadataError(`${target.name} has @Table() more than once; keep one.`, target.name);
+    throw new MetadataError(`${target.name} has @Table() more than once.`, target.name, { hint: 'Keep one.' });
   }
   const [record] = records as [TableRecord];
   if (typeof record.typeName !== 'string' || !TYPE_NAME_PATTERN.test(record.typeName)) {
@@ -109,8 +110,9 @@ function checkTypeNameIsUnique(table: TableRecord): void {
   if (other) {
     throw new MetadataError(
       `@Table(${JSON.stringify(table.typeName)}) is used by both ${other.target.name} and ${table.target.name}; ` +
-        'type names must be unique within a table. Rename one of them.',
+        'type names must be unique within a table.',
       table.target.name,
+      { hint: 'Rename one of them.' },
     );
   }
 }
@@ -136,15 +138,15 @@ function findUniqueFields(target: Constructor, shape: ClassShape, strIdProperty:
   }
   for (const property of properties) {
     const kind = shape.fields.find((f) => f.property === property)?.type.kind;
-    const problem =
+    const [problem, hint] =
       property === strIdProperty
-        ? 'is the @StrId(), which is unique already (it is the primary key); remove @Unique()'
+        ? ['is the @StrId(), which is unique already (it is the primary key)', 'Remove @Unique().']
         : kind === undefined
-          ? 'has @Unique() but no @Field(); add @Field()'
+          ? ['has @Unique() but no @Field()', 'Add @Field().']
           : kind !== 'string' && kind !== 'number'
-            ? `is a ${kind} field; @Unique() works on string and number fields`
-            : undefined;
-    if (problem) throw new MetadataError(`${target.name}.${property} ${problem}.`, target.name);
+            ? [`is a ${kind} field; @Unique() works on string and number fields`]
+            : [];
+    if (problem) throw new MetadataError(`${target.name}.${property} ${problem}.`, target.name, { hint });
   }
   return [...properties];
 }
@@ -153,16 +155,18 @@ function checkNotReserved(target: Constructor, property: string): void {
   if (RESERVED_ATTRIBUTES.has(property) || INDEX_KEY_ATTRIBUTE.test(property)) {
     throw new MetadataError(
       `${target.name}.${property} collides with the reserved attribute "${property}" ` +
-        `(${[...RESERVED_ATTRIBUTES].join(', ')} and index keys such as _gsi1pk or _gsi.<type>.<index>.pk are managed by dynamo-single-table). Rename the property.`,
+        `(${[...RESERVED_ATTRIBUTES].join(', ')} and index keys such as _gsi1pk or _gsi.<type>.<index>.pk are managed by dynamo-single-table).`,
       target.name,
+      { hint: 'Rename the property.' },
     );
   }
   for (const reserved of getRegistry().reserved) {
     if (target.prototype instanceof reserved.base && reserved.names.has(property)) {
       throw new MetadataError(
         `${target.name}.${property} would shadow ${reserved.base.name}.prototype.${property}() ` +
-          '(with useDefineForClassFields, a class field becomes an own property hiding the method). Rename the property.',
+          '(with useDefineForClassFields, a class field becomes an own property hiding the method).',
         target.name,
+        { hint: 'Rename the property.' },
       );
     }
   }

@@ -72,8 +72,9 @@ export function assignIndexSlots(target: Constructor): AssignedSlot[] {
     if (slot > MAX_INDEX_SLOTS) {
       throw new MetadataError(
         `${target.name} has more than ${MAX_INDEX_SLOTS} @Index declarations with projection '${projection}' (@Index('${record.name}') ` +
-          `would take ${gsiNames(projection, slot).gsi}); DynamoDB allows 20 GSIs per table. Remove some, or use another projection.`,
+          `would take ${gsiNames(projection, slot).gsi}); DynamoDB allows 20 GSIs per table.`,
         target.name,
+        { hint: 'Remove some, or use another projection.' },
       );
     }
     const key = `${projection}:${slot}`;

@@ -101,8 +101,13 @@ export function tableLayoutOfEntities(entities?: readonly Constructor[]): TableL
   if (indexes.length > MAX_GSIS) {
     throw new MetadataError(
       `The entities need ${indexes.length} global secondary indexes (${indexes.map((i) => i.name).join(', ')}); ` +
-        `DynamoDB allows ${MAX_GSIS} per table. Share slots: indexes of different entity types may take the same slot ` +
-        "(an index with a field-list projection has a GSI of its own; 'all' or 'keys' share).",
+        `DynamoDB allows ${MAX_GSIS} per table.`,
+      undefined,
+      {
+        hint:
+          'Share slots: indexes of different entity types may take the same slot ' +
+          "(an index with a field-list projection has a GSI of its own; 'all' or 'keys' share).",
+      },
     );
   }
   checkProjectedAttributes(indexes);
@@ -116,8 +121,9 @@ function checkProjectedAttributes(indexes: readonly IndexLayout[]): void {
     const counts = including.map((index) => `${index.name}: ${index.nonKeyAttributes?.length ?? 0}`).join(', ');
     throw new MetadataError(
       `The field-list projections of the entities' indexes copy ${total} non-key attributes (${counts}; each counts the fields ` +
-        `listed plus uid, version and the str id); DynamoDB allows ${MAX_PROJECTED_ATTRIBUTES} over all the indexes of a table. ` +
-        "List fewer fields, or use projection: 'all'.",
+        `listed plus uid, version and the str id); DynamoDB allows ${MAX_PROJECTED_ATTRIBUTES} over all the indexes of a table.`,
+      undefined,
+      { hint: "List fewer fields, or use projection: 'all'." },
     );
   }
 }

@@ -43,10 +43,13 @@ export function resolveFieldType(site: FieldSite): ValueType {
   const source = hint ?? declared;
   if (source === undefined) {
     throw new MetadataError(
-      `Cannot infer the type of ${site.target.name}.${site.property}. Enable "emitDecoratorMetadata" ` +
-        `(and "experimentalDecorators") in tsconfig.json and compile with tsc or ts-jest (esbuild does not emit it), ` +
-        `or declare it: @Field({ type: () => String }).`,
+      `Cannot infer the type of ${site.target.name}.${site.property}.`,
       site.target.name,
+      {
+        hint:
+          'Enable "emitDecoratorMetadata" (and "experimentalDecorators") in tsconfig.json and compile with tsc or ts-jest ' +
+          '(esbuild does not emit it), or declare it: @Field({ type: () => String }).',
+      },
     );
   }
   return typeOf(source, site, dateFormat);
@@ -67,9 +70,9 @@ function typeOf(source: TypeHint, site: FieldSite, dateFormat: DateFormat): Valu
   const unsupported = UNSUPPORTED.get(source);
   if (unsupported) {
     throw new MetadataError(
-      `${site.target.name}.${site.property} is a ${unsupported}, which cannot be stored. ` +
-        'Use an array, a plain object (@Field() with type Object) or a nested class instead.',
+      `${site.target.name}.${site.property} is a ${unsupported}, which cannot be stored.`,
       site.target.name,
+      { hint: 'Use an array, a plain object (@Field() with type Object) or a nested class instead.' },
     );
   }
   return { kind: 'class', shape: classShape(source as Constructor) };
@@ -142,9 +145,9 @@ function completeNested(type: ValueType): void {
   completeShape(type.shape);
   if (type.shape.fields.length === 0) {
     throw new MetadataError(
-      `${type.shape.className} is used as a nested type but has no @Field() properties. ` +
-        'Decorate the properties to store with @Field(), or declare the property as Object to store it as-is.',
+      `${type.shape.className} is used as a nested type but has no @Field() properties.`,
       type.shape.className,
+      { hint: 'Decorate the properties to store with @Field(), or declare the property as Object to store it as-is.' },
     );
   }
 }

@@ -71,8 +71,9 @@ export class DynamoSingleTableCoreModule implements OnModuleInit, OnApplicationS
     if (sameName.length > 1) {
       closeConnection(this.connection);
       throw new InvalidArgumentError(
-        `DynamoSingleTableModule.forRoot was called ${sameName.length} times for connection ${JSON.stringify(this.connection.name)}. ` +
-          'Give each connection its own name (forRoot({ name })) and pass it to forFeature and @InjectRepository.',
+        `DynamoSingleTableModule.forRoot was called ${sameName.length} times for connection ${JSON.stringify(this.connection.name)}.`,
+        undefined,
+        { hint: 'Give each connection its own name (forRoot({ name })) and pass it to forFeature and @InjectRepository.' },
       );
     }
   }

@@ -108,8 +108,9 @@ function checkEntries(entries: readonly TransactionEntry[]): void {
     if (previous) {
       throw new InvalidArgumentError(
         `A transaction may touch each item once, but ${entry.entity} ${JSON.stringify(entry.strId)} appears twice ` +
-          `(${previous.operation} and ${entry.operation}). Combine the changes into one operation.`,
+          `(${previous.operation} and ${entry.operation}).`,
         entry.entity,
+        { hint: 'Combine the changes into one operation.' },
       );
     }
     seen.set(key, entry);

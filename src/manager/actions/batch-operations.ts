@@ -155,8 +155,9 @@ export class BatchOperations<T extends object> {
     if (duplicates.size > 0) {
       throw new InvalidArgumentError(
         `saveMany() got more than one ${this.className} with the same ${this.mapper.meta.strIdProperty}: ` +
-          `${[...duplicates].map((id) => JSON.stringify(id)).join(', ')}. Which one should win is ambiguous; pass each once.`,
+          `${[...duplicates].map((id) => JSON.stringify(id)).join(', ')}. Which one should win is ambiguous.`,
         this.className,
+        { hint: 'Pass each once.' },
       );
     }
     return entries;
@@ -204,9 +205,9 @@ export class BatchOperations<T extends object> {
     if (this.mapper.meta.uniqueFields.length === 0) return;
     throw new InvalidArgumentError(
       `${operation}() cannot be used for ${this.className}: its @Unique() fields (${this.mapper.meta.uniqueFields.join(', ')}) ` +
-        'are guarded by items that must be written in the same transaction, and batch writes have no transactions. ' +
-        'Write these entities one by one (create/save/delete).',
+        'are guarded by items that must be written in the same transaction, and batch writes have no transactions.',
       this.className,
+      { hint: 'Write these entities one by one (create/save/delete).' },
     );
   }
 

@@ -126,8 +126,8 @@ function collectionEntries(job: CascadeJob, read: CollectionRead): TransactionEn
 function refuseChildType(meta: EntityMetadata): void {
   if (meta.parent === undefined) return;
   throw new InvalidArgumentError(
-    `delete with { cascade: true } deletes a parent's item collection, and ${meta.className} is a child type (of ${meta.parent.className}) with no children of its own. ` +
-      'Delete it without cascade, or cascade from its parent.',
+    `delete with { cascade: true } deletes a parent's item collection, and ${meta.className} is a child type (of ${meta.parent.className}) with no children of its own.`,
     meta.className,
+    { hint: 'Delete it without cascade, or cascade from its parent.' },
   );
 }

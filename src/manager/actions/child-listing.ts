@@ -42,8 +42,9 @@ export function planChildListing(meta: EntityMetadata, plan: CompiledShape, opti
     startKeyOf: (position) => {
       if (position.parent !== parentStrId || !matchesSortKeyCondition(childSortKeyOf(meta.typeName, position.strId), range.sort)) {
         throw new InvalidArgumentError(
-          `Invalid cursor for ${meta.className}: it belongs to another query (another parent or where). Pass back the cursor this query returned.`,
+          `Invalid cursor for ${meta.className}: it belongs to another query (another parent or where).`,
           meta.className,
+          { hint: 'Pass back the cursor this query returned.' },
         );
       }
       return primaryKeyOf(meta, position.strId, parentStrId);
@@ -55,9 +56,13 @@ function refuseTypeWideOptions(meta: EntityMetadata, options: ReadOptions): void
   const refused = options.index !== undefined ? 'index' : options.createdAfter !== undefined || options.createdBefore !== undefined ? 'createdAfter/createdBefore' : undefined;
   if (refused === undefined) return;
   throw new InvalidArgumentError(
-    `${meta.className}: a repository scoped to one parent (of()) lists that parent's ${meta.className} items by str id, so it takes no ${refused}; ` +
-      `query ${refused === 'index' ? 'an index' : 'the type listing'} across parents through the unscoped repository, getRepository(${meta.className}).query({ ${refused === 'index' ? 'index, where' : refused} }).`,
+    `${meta.className}: a repository scoped to one parent (of()) lists that parent's ${meta.className} items by str id, so it takes no ${refused}.`,
     meta.className,
+    {
+      hint:
+        `Query ${refused === 'index' ? 'an index' : 'the type listing'} across parents through the unscoped repository, ` +
+        `getRepository(${meta.className}).query({ ${refused === 'index' ? 'index, where' : refused} }).`,
+    },
   );
 }
 
@@ -71,9 +76,13 @@ function strIdRange(meta: EntityMetadata, prefix: string, where: unknown): StrId
   if (where === undefined) return all;
   const fail = (why: string): never => {
     throw new InvalidArgumentError(
-      `${meta.className}.of(parent).query(): ${why}. where takes the str id only: { ${meta.strIdProperty}: value | { eq | lt | lte | gt | gte | between | beginsWith } } ` +
-        'or a lower bound (gt, gte) with an upper bound (lt, lte).',
+      `${meta.className}.of(parent).query(): ${why}.`,
       meta.className,
+      {
+        hint:
+          `where takes the str id only: { ${meta.strIdProperty}: value | { eq | lt | lte | gt | gte | between | beginsWith } } ` +
+          'or a lower bound (gt, gte) with an upper bound (lt, lte).',
+      },
     );
   };
   if (typeof where !== 'object' || where === null || Array.isArray(where)) return fail('where must be an object');

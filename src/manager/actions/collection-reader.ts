@@ -76,16 +76,16 @@ function refuseChildType(meta: EntityMetadata): void {
   const { parent, className } = meta;
   if (parent === undefined) return;
   throw new InvalidArgumentError(
-    `getWith() reads a parent with its children, and ${className} is itself a child type (of ${parent.className}), with no children of its own. ` +
-      `Read the parent's collection instead: getRepository(${parent.className}).getWith(strId, { ${lowerFirst(className)}: ${className} }).`,
+    `getWith() reads a parent with its children, and ${className} is itself a child type (of ${parent.className}), with no children of its own.`,
     className,
+    { hint: `Read the parent's collection instead: getRepository(${parent.className}).getWith(strId, { ${lowerFirst(className)}: ${className} }).` },
   );
 }
 
 /** The slots by child type name, checked: at least one, each a child type of this parent, given once, none named `entity`. */
 function childSlotsOf(parent: EntityMetadata, children: unknown, parentStrId: string): Map<string, ChildSlot> {
-  const fail = (why: string): never => {
-    throw new InvalidArgumentError(`${parent.className}.getWith(): ${why}.`, parent.className);
+  const fail = (why: string, hint?: string): never => {
+    throw new InvalidArgumentError(`${parent.className}.getWith(): ${why}.`, parent.className, { hint });
   };
   if (typeof children !== 'object' || children === null || Array.isArray(children)) {
     return fail(`the second argument names the child classes to read, e.g. { comments: Comment }; got ${describe(children)}`);
@@ -93,11 +93,14 @@ function childSlotsOf(parent: EntityMetadata, children: unknown, parentStrId: st
   const slots = new Map<string, ChildSlot>();
   for (const [name, target] of Object.entries(children)) {
     if (name === 'entity' || name === '__proto__') {
-      fail(`"${name}" cannot name a child class (${name === 'entity' ? 'the result holds the parent under entity' : 'it is not a plain property'}); give the children another name, e.g. { comments: Comment }`);
+      fail(
+        `"${name}" cannot name a child class (${name === 'entity' ? 'the result holds the parent under entity' : 'it is not a plain property'})`,
+        'Give the children another name, e.g. { comments: Comment }.',
+      );
     }
     const meta = childMetaOf(parent, name, target);
     const taken = slots.get(meta.typeName);
-    if (taken !== undefined) fail(`${taken.name} and ${name} both name ${meta.className}; give each child class once`);
+    if (taken !== undefined) fail(`${taken.name} and ${name} both name ${meta.className}`, 'Give each child class once.');
     slots.set(meta.typeName, { name, mapper: EntityMapper.of(meta.target).inParent(parentStrId), entities: [] });
   }
   if (slots.size === 0) fail(`give at least one child class, e.g. { comments: Comment }; to read the ${parent.className} alone, use findByStr()`);
@@ -113,15 +116,15 @@ function childMetaOf(parent: EntityMetadata, name: string, target: unknown): Ent
   try {
     meta = getEntityMetadata(target as Constructor);
   } catch (error) {
-    if (error instanceof MetadataError) throw new MetadataError(`${className}.getWith(): ${name}: ${error.message}`, className);
+    if (error instanceof MetadataError) throw new MetadataError(`${className}.getWith(): ${name}: ${error.summary}`, className, { hint: error.hint });
     throw error;
   }
   if (meta.parent?.target !== parent.target) {
     const is = meta.parent === undefined ? 'a top-level type' : `a child type of ${meta.parent.className}`;
     throw new InvalidArgumentError(
-      `${className}.getWith(): ${name} is ${meta.className}, ${is}, so none is stored in a ${className}'s partition. ` +
-        `Give only child types of ${className} (declared @Table('<type>', { parent: () => ${className} })).`,
+      `${className}.getWith(): ${name} is ${meta.className}, ${is}, so none is stored in a ${className}'s partition.`,
       className,
+      { hint: `Give only child types of ${className} (declared @Table('<type>', { parent: () => ${className} })).` },
     );
   }
   return meta;

@@ -20,7 +20,9 @@ export async function prepareCreate<T extends object>(mapper: EntityMapper<T>, i
   const given = mapper.identityOf(entity);
   const className = mapper.meta.className;
   if (given.version !== undefined) {
-    throw new InvalidArgumentError(`This ${className} was loaded (version ${given.version}); save() it instead of creating it.`, className);
+    throw new InvalidArgumentError(`This ${className} was loaded (version ${given.version}), so it cannot be created again.`, className, {
+      hint: 'Call save() on it instead of create().',
+    });
   }
   if (given.uid !== undefined && !isUid(given.uid)) {
     throw new InvalidArgumentError(`uid must be a lower-case UUID, got ${JSON.stringify(given.uid)}.`, className);
@@ -73,8 +75,9 @@ export function refusePartial<T extends object>(mapper: EntityMapper<T>, entity:
   if (!isPartial(entity)) return;
   const { className } = mapper.meta;
   throw new InvalidArgumentError(
-    `This ${className} was loaded with select: it holds only some fields, and writing it would erase the others. Reload it (reload() or getByStr()) first.`,
+    `This ${className} was loaded with select: it holds only some fields, and writing it would erase the others.`,
     className,
+    { hint: 'Reload it (reload() or getByStr()) first.' },
   );
 }
 
@@ -87,8 +90,9 @@ export function unchangedStrId<T extends object>(mapper: EntityMapper<T>, entity
     const { className, strIdProperty } = mapper.meta;
     throw new InvalidArgumentError(
       `${className}.${strIdProperty} changed from ${JSON.stringify(stored)} to ${JSON.stringify(strId)}: the str id is ` +
-        'the primary key, so writing it would make a second entity. Use rename(entity, newId) to move the entity to a new id.',
+        'the primary key, so writing it would make a second entity.',
       className,
+      { hint: 'Use rename(entity, newId) to move the entity to a new id.' },
     );
   }
   return strId;
@@ -106,7 +110,7 @@ export function incrementAmount<T extends object>(
   const className = mapper.meta.className;
   const kind = mapper.plan.shape.fields.find((f) => f.property === field)?.type.kind;
   if (mapper.meta.uniqueFields.includes(field)) {
-    throw new InvalidArgumentError(`${className}.${field} is @Unique(); change it with update(), not increment().`, className);
+    throw new InvalidArgumentError(`${className}.${field} is @Unique(), so increment() cannot change it.`, className, { hint: 'Change it with update().' });
   }
   if (kind !== 'number' && kind !== 'bigint') {
     throw new InvalidArgumentError(`${className}.${field} is not a number field; increment() adds to numbers only.`, className);
@@ -130,8 +134,8 @@ export function parentToWriteIn<T extends object>(mapper: EntityMapper<T>, entit
   if (loadedUnder === undefined || loadedUnder === parentStrId || parentStrId === undefined) return loadedUnder ?? parentStrId;
   throw new InvalidArgumentError(
     `${meta.className} ${JSON.stringify(mapper.storedStrIdOf(entity))} belongs to ${meta.parent.className} ${JSON.stringify(loadedUnder)}, ` +
-      `not to ${JSON.stringify(parentStrId)} (this repository's parent). Nothing was written. Write it through of(${JSON.stringify(loadedUnder)}), ` +
-      'or create a new entity under the other parent.',
+      `not to ${JSON.stringify(parentStrId)} (this repository's parent). Nothing was written.`,
     meta.className,
+    { hint: `Write it through of(${JSON.stringify(loadedUnder)}), or create a new entity under the other parent.` },
   );
 }

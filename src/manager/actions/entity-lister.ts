@@ -132,8 +132,9 @@ export class EntityLister<T extends object> {
     const { className } = this.metadata;
     if (this.mapper.parentStrId !== undefined) {
       throw new InvalidArgumentError(
-        `${className}: scan() reads the whole table; a repository scoped to one parent reads its collection with query(), one Query.`,
+        `${className}: scan() reads the whole table, and this repository is scoped to one parent.`,
         className,
+        { hint: "Read the parent's collection with query(), one Query." },
       );
     }
     const limit = checkLimit(options.limit, className);

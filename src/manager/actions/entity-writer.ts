@@ -79,8 +79,9 @@ export class EntityWriter<T extends object> {
   async save(entity: T, options: WriteOptions<T> = {}): Promise<T> {
     if (!(entity instanceof this.mapper.meta.target)) {
       throw new InvalidArgumentError(
-        `save() takes a ${this.className} instance; use create() or getOrCreate() for plain data.`,
+        `save() takes a ${this.className} instance.`,
         this.className,
+        { hint: 'Use create() or getOrCreate() for plain data.' },
       );
     }
     const conditions = writeConditions(this.mapper, options.condition);

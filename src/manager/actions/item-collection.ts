@@ -128,9 +128,9 @@ export class ItemCollection {
     const names = [...types].map((type) => JSON.stringify(type)).join(', ');
     const why = operation === 'delete' ? 'deleted with it and their unique guards released' : 'moved with it and their unique guards re-pointed';
     throw new MetadataError(
-      `${className} ${JSON.stringify(this.parentStrId)} holds items of type ${names}, which no class registered here declares as a child of ${className}. ` +
-        `${done} Import the classes of those types (@Table('<type>', { parent: () => ${className} })) before this ${operation}, so that they are ${why}.`,
+      `${className} ${JSON.stringify(this.parentStrId)} holds items of type ${names}, which no class registered here declares as a child of ${className}. ${done}`,
       className,
+      { hint: `Import the classes of those types (@Table('<type>', { parent: () => ${className} })) before this ${operation}, so that they are ${why}.` },
     );
   }
 

@@ -32,8 +32,10 @@ export function describeIndex(meta: EntityMetadata, index: IndexMetadata): strin
 export function indexNamed(meta: EntityMetadata, name: unknown): IndexMetadata {
   const index = meta.indexes.find((i) => i.name === name);
   if (index) return index;
-  const known = meta.indexes.map((i) => i.name).join(', ') || 'none: declare one with @Index(name, { partition, sort })';
-  throw new InvalidArgumentError(`${meta.className} has no index ${JSON.stringify(name)} (its indexes: ${known}).`, meta.className);
+  const known = meta.indexes.map((i) => i.name).join(', ');
+  throw new InvalidArgumentError(`${meta.className} has no index ${JSON.stringify(name)} (its indexes: ${known || 'none'}).`, meta.className, {
+    hint: known ? undefined : 'Declare one with @Index(name, { partition, sort }).',
+  });
 }
 
 /** Values a caller gives as marshalled attributes, or an EntityValidationError naming the field. */
@@ -71,9 +73,13 @@ function operatorOf(value: unknown, fail: (why: string) => never): [string, unkn
 export function indexKeyCondition(meta: EntityMetadata, plan: CompiledShape, index: IndexMetadata, where: unknown): IndexKeyCondition {
   const fail = (why: string): never => {
     throw new InvalidArgumentError(
-      `${meta.className}.query({ index: '${index.name}' }): ${why}. ${describeIndex(meta, index)}: give every partition field ` +
-        'by equality, then equality on leading sort fields and at most one condition (or one lower and one upper bound) on the next.',
+      `${meta.className}.query({ index: '${index.name}' }): ${why}.`,
       meta.className,
+      {
+        hint:
+          `${describeIndex(meta, index)}: give every partition field by equality, then equality on leading sort fields ` +
+          'and at most one condition (or one lower and one upper bound) on the next.',
+      },
     );
   };
   if (typeof where !== 'object' || where === null || Array.isArray(where)) return fail('where is required');

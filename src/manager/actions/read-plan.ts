@@ -52,9 +52,9 @@ export function planRead(meta: EntityMetadata, plan: CompiledShape, options: Rea
 
 function otherRead(meta: EntityMetadata): InvalidArgumentError {
   return new InvalidArgumentError(
-    `Invalid cursor for ${meta.className}: it belongs to another query (another index, partition or range). ` +
-      'Pass back the cursor this query returned, with the same index and where.',
+    `Invalid cursor for ${meta.className}: it belongs to another query (another index, partition or range).`,
     meta.className,
+    { hint: 'Pass back the cursor this query returned, with the same index and where.' },
   );
 }
 
@@ -62,8 +62,9 @@ function planIndexQuery(meta: EntityMetadata, plan: CompiledShape, options: Read
   const index = indexNamed(meta, options.index);
   if (options.createdAfter !== undefined || options.createdBefore !== undefined) {
     throw new InvalidArgumentError(
-      `${meta.className}: createdAfter/createdBefore limit the type listing (no index); give ${index.name}'s sort fields in where instead.`,
+      `${meta.className}: createdAfter/createdBefore limit the type listing (no index), not a query of index ${index.name}.`,
       meta.className,
+      { hint: `Give ${index.name}'s sort fields in where instead.` },
     );
   }
   const key = indexKeyCondition(meta, plan, index, options.where);
@@ -103,9 +104,9 @@ function indexReadOf(meta: EntityMetadata, plan: CompiledShape, index: IndexMeta
   const keysOnly = index.projection === 'keys';
   if (keysOnly && filter.length > 0) {
     throw new InvalidArgumentError(
-      `${meta.className} index ${index.name} holds keys only (projection: 'keys'), so it cannot filter on fields; ` +
-        "narrow the query with where, or use an index with projection 'all'.",
+      `${meta.className} index ${index.name} holds keys only (projection: 'keys'), so it cannot filter on fields.`,
       meta.className,
+      { hint: "Narrow the query with where, or use an index with projection 'all'." },
     );
   }
   const indexKeys = [index.partitionAttribute, index.sortAttribute];
@@ -128,18 +129,20 @@ function checkProjected(meta: EntityMetadata, index: IndexMetadata, option: 'fil
   if (missing.length === 0) return;
   throw new InvalidArgumentError(
     `${meta.className} index ${index.name} copies only ${index.nonKeyAttributes.join(', ')} (its projection), so ${option} cannot use ` +
-      `${missing.join(', ')}; ${option === 'select' ? 'select projected fields, or omit select to read whole entities' : 'filter on projected fields'}, ` +
-      "or add the field to the index's projection (a new index name, then em.reindex()).",
+      `${missing.join(', ')}; ${option === 'select' ? 'select projected fields, or omit select to read whole entities' : 'filter on projected fields'}.`,
     meta.className,
+    { hint: "To use the field, add it to the index's projection (a new index name, then em.reindex())." },
   );
 }
 
 function planTypeListing(meta: EntityMetadata, plan: CompiledShape, options: ReadOptions): ReadPlan {
   if (meta.typeIndex === 'none') {
     throw new InvalidArgumentError(
-      `${meta.className} is not in the type index (typeIndex: 'none'), so it has no listing or count across parents; ` +
-        `read one parent's collection with getRepository(${meta.className}).of(parent).query() or getWith(), or query one of its @Index declarations.`,
+      `${meta.className} is not in the type index (typeIndex: 'none'), so it has no listing or count across parents.`,
       meta.className,
+      {
+        hint: `Read one parent's collection with getRepository(${meta.className}).of(parent).query() or getWith(), or query one of its @Index declarations.`,
+      },
     );
   }
   if (options.where !== undefined) {
