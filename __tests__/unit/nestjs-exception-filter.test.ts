@@ -1,5 +1,4 @@
 import { BadRequestException, HttpException, Logger } from '@nestjs/common';
-import type { ArgumentsHost, HttpServer } from '@nestjs/common';
 import {
   BatchDeleteIncompleteError,
   CollectionTooLargeError,
@@ -21,7 +20,8 @@ import {
   VersionConflictError,
 } from '../../src';
 import type { ErrorCode, PropertyViolation } from '../../src';
-import { DynamoSingleTableExceptionFilter, RETRY_AFTER_SECONDS, httpErrorHeaders, httpStatusOf, toHttpErrorBody } from '../../src/nestjs';
+import { RETRY_AFTER_SECONDS, httpErrorHeaders, httpStatusOf, toHttpErrorBody } from '../../src/nestjs';
+import { httpHarness } from '../support/nest-http-harness';
 
 /** An error of ours by code alone: how the filter sees codes whose classes it never imports. */
 function errorWithCode(code: string, extra: Record<string, unknown> = {}): DynamoSingleTableError {
@@ -90,12 +90,19 @@ describe('toHttpErrorBody: status per code', () => {
     expect(toHttpErrorBody(error).statusCode).toBe(status);
   });
 
-  it('a 4xx body carries the code, the reason phrase and the message', () => {
+  it('a 4xx body carries the code, the reason phrase and the message without the developer\'s hint', () => {
     const error = new VersionConflictError('User', 'ada', 1, 2);
-    expect(toHttpErrorBody(error)).toEqual({ statusCode: 409, error: 'Conflict', code: 'VERSION_CONFLICT', message: error.message });
+    const message = 'User "ada" was expected at version 1 but it is now at version 2.';
+    expect(toHttpErrorBody(error)).toEqual({ statusCode: 409, error: 'Conflict', code: 'VERSION_CONFLICT', message });
+    expect(error.message).toBe(`${message} Reload it, apply your change again and retry.`);
     expect(toHttpErrorBody(new EntityNotFoundError('User', { username: 'ada' }))).toMatchObject({ error: 'Not Found', code: 'ENTITY_NOT_FOUND' });
     const failed = new ConditionFailedError('Article', 'how-to-train', ['authorId']);
-    expect(toHttpErrorBody(failed)).toEqual({ statusCode: 409, error: 'Conflict', code: 'CONDITION_FAILED', message: failed.message });
+    expect(toHttpErrorBody(failed)).toEqual({
+      statusCode: 409,
+      error: 'Conflict',
+      code: 'CONDITION_FAILED',
+      message: 'Article "how-to-train" was not written: its condition on authorId does not hold on the stored entity.',
+    });
   });
 
   it('a validation body lists every property with its constraint messages', () => {
@@ -114,7 +121,12 @@ describe('toHttpErrorBody: status per code', () => {
 
   it('a 413 body carries the code and the message (it describes the client\'s own entity)', () => {
     const error = new ItemTooLargeError('User', 'ada', 500_000, 400_000);
-    expect(toHttpErrorBody(error)).toEqual({ statusCode: 413, error: 'Payload Too Large', code: 'ITEM_TOO_LARGE', message: error.message });
+    expect(toHttpErrorBody(error)).toEqual({
+      statusCode: 413,
+      error: 'Payload Too Large',
+      code: 'ITEM_TOO_LARGE',
+      message: 'User "ada" would be stored as 500000 bytes; DynamoDB items are limited to 400000 bytes.',
+    });
     expect(httpErrorHeaders(error)).toEqual({});
   });
 
@@ -142,26 +154,6 @@ describe('toHttpErrorBody: status per code', () => {
     expect(body).toEqual({ statusCode: 500, error: 'Internal Server Error', code: 'INTERNAL_ERROR', message: 'Internal server error' });
   });
 });
-
-/** A fake HTTP adapter and ArgumentsHost: enough of Nest's contract for the filter. */
-function httpHarness(type = 'http', headersSent = false) {
-  const replies: Array<{ body: unknown; status: number | undefined }> = [];
-  const headers: Array<[string, string]> = [];
-  const adapter = {
-    reply: jest.fn((_response: unknown, body: unknown, status?: number) => replies.push({ body, status })),
-    isHeadersSent: jest.fn(() => headersSent),
-    end: jest.fn(),
-    setHeader: jest.fn((_response: unknown, name: string, value: string) => headers.push([name, value])),
-  };
-  const response = { fake: 'response' };
-  const host = {
-    getType: () => type,
-    getArgByIndex: (index: number) => (index === 1 ? response : undefined),
-    switchToHttp: () => ({ getResponse: () => response, getRequest: () => ({}) }),
-  } as unknown as ArgumentsHost;
-  const filter = new DynamoSingleTableExceptionFilter(adapter as unknown as HttpServer);
-  return { filter, host, adapter, replies, response, headers };
-}
 
 describe('DynamoSingleTableExceptionFilter', () => {
   let logged: jest.SpyInstance;

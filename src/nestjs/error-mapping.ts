@@ -1,6 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import { isDynamoSingleTableError } from '../errors';
-import type { PropertyViolation } from '../errors';
+import type { DynamoSingleTableError, PropertyViolation } from '../errors';
 
 /** The JSON body the exception filter sends for one of our errors. */
 export interface DynamoSingleTableErrorBody {
@@ -12,6 +12,7 @@ export interface DynamoSingleTableErrorBody {
    * `INTERNAL_ERROR` for every 500, whose details stay in the server log.
    */
   code: string;
+  /** The error's `summary`: its message without the developer's fix (`hint`), which is never sent. */
   message: string;
   /** Only for `VALIDATION_FAILED`: every failed property with its constraint messages. */
   violations?: PropertyViolation[];
@@ -107,7 +108,7 @@ export function httpStatusOf(error: unknown): number {
 
 /** Headers to send with the answer: `Retry-After` on a 503, none otherwise. */
 export function httpErrorHeaders(error: unknown): Record<string, string> {
-  return httpStatusOf(error) === 503 ? { 'Retry-After': String(RETRY_AFTER_SECONDS) } : {};
+  return toHttpError(error).headers;
 }
 
 function violationsOf(error: unknown): PropertyViolation[] {
@@ -116,21 +117,47 @@ function violationsOf(error: unknown): PropertyViolation[] {
 }
 
 /**
- * The status and body for any thrown value. A 4xx carries our message (it describes the client's own
- * input: which id, which version, which property); a 5xx carries nothing of the error, whose message
- * may name tables, AWS request ids or internals.
+ * The message without the developer's fix. `message` is summary + hint; an error from a copy of the
+ * package older than `summary` has only `message`.
  */
-export function toHttpErrorBody(error: unknown): DynamoSingleTableErrorBody {
-  const statusCode = httpStatusOf(error);
-  const reason = STATUS_CODES[statusCode] ?? 'Error';
-  if (statusCode === 503) {
+function summaryOf(error: DynamoSingleTableError): string {
+  return typeof (error as Partial<DynamoSingleTableError>).summary === 'string' ? error.summary : error.message;
+}
+
+/** What the filter answers for an error: its status, the headers to set and the JSON body. */
+export interface HttpErrorAnswer {
+  status: number;
+  /** `Retry-After` on a 503; empty otherwise. */
+  headers: Record<string, string>;
+  body: DynamoSingleTableErrorBody;
+}
+
+/**
+ * The answer for any thrown value, at `status` (by default `httpStatusOf(error)`; another status is
+ * how a filter of yours answers e.g. 422 for VALIDATION_FAILED with the body that goes with it).
+ *
+ * A 4xx body carries our code and `summary`: what happened, naming the client's own input (which id,
+ * which version, which property). Never the `hint`, the developer's fix ("Reload it...", "Use
+ * getOrCreate()..."), which is for logs. A 503 or 500 body carries nothing of the error, whose message
+ * may name tables, AWS request ids or internals; so does a 4xx for an error the library answers with
+ * a 5xx (a server-side fault stays undescribed whatever status you give it).
+ */
+export function toHttpError(error: unknown, status: number = httpStatusOf(error)): HttpErrorAnswer {
+  const reason = STATUS_CODES[status] ?? 'Error';
+  if (status === 503) {
     const message = `Service temporarily unavailable. Retry after ${RETRY_AFTER_SECONDS} second(s).`;
-    return { statusCode, error: reason, code: 'SERVICE_UNAVAILABLE', message };
+    const body = { statusCode: status, error: reason, code: 'SERVICE_UNAVAILABLE', message };
+    return { status, headers: { 'Retry-After': String(RETRY_AFTER_SECONDS) }, body };
   }
-  if (statusCode >= 500 || !isDynamoSingleTableError(error)) {
-    return { statusCode, error: reason, code: 'INTERNAL_ERROR', message: 'Internal server error' };
+  if (status >= 500 || !isDynamoSingleTableError(error) || httpStatusOf(error) >= 500) {
+    return { status, headers: {}, body: { statusCode: status, error: reason, code: 'INTERNAL_ERROR', message: 'Internal server error' } };
   }
-  const body: DynamoSingleTableErrorBody = { statusCode, error: reason, code: error.code, message: error.message };
+  const body: DynamoSingleTableErrorBody = { statusCode: status, error: reason, code: error.code, message: summaryOf(error) };
   if (error.code === 'VALIDATION_FAILED') body.violations = violationsOf(error);
-  return body;
+  return { status, headers: {}, body };
+}
+
+/** The body of `toHttpError(error)`: what the filter sends unless you shape it. */
+export function toHttpErrorBody(error: unknown): DynamoSingleTableErrorBody {
+  return toHttpError(error).body;
 }

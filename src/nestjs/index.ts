@@ -9,8 +9,9 @@ export { DynamoSingleTableModule } from './dynamo-single-table.module';
 export { InjectRepository, InjectEntityManager } from './decorators';
 export { DEFAULT_CONNECTION_NAME, getRepositoryToken, getEntityManagerToken, getClientToken } from './tokens';
 export { DynamoSingleTableExceptionFilter } from './exception-filter';
-export { toHttpErrorBody, httpStatusOf, httpErrorHeaders, RETRY_AFTER_SECONDS } from './error-mapping';
-export type { DynamoSingleTableErrorBody } from './error-mapping';
+export type { HttpErrorBodyShaper, HttpErrorStatusShaper, ExceptionFilterShapeOptions } from './exception-filter';
+export { toHttpError, toHttpErrorBody, httpStatusOf, httpErrorHeaders, RETRY_AFTER_SECONDS } from './error-mapping';
+export type { DynamoSingleTableErrorBody, HttpErrorAnswer } from './error-mapping';
 export type {
   DynamoSingleTableModuleOptions,
   DynamoSingleTableRootOptions,
