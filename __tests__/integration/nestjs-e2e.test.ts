@@ -94,6 +94,8 @@ describeEachEngine('NestJS example app over HTTP', (engine) => {
     const first = await call('POST', '/users', { username: 'dup', email: 'first@example.com' });
     const second = await call('POST', '/users', { username: 'dup', email: 'second@example.com' });
     expect(second).toMatchObject({ status: 409, body: { statusCode: 409, error: 'Conflict', code: 'ENTITY_ALREADY_EXISTS' } });
+    // The summary only: the developer's hint ("Use getOrCreate()...") is not for the client.
+    expect(second.body.message).toBe('User with username "dup" already exists.');
     const stored = await em.getRepository(User).getByStr('dup');
     expect([stored.email, stored.uid, stored.version]).toEqual(['first@example.com', first.body.uid, 1]);
   });
@@ -104,7 +106,7 @@ describeEachEngine('NestJS example app over HTTP', (engine) => {
     expect(fresh).toMatchObject({ status: 200, etag: '"2"', body: { displayName: 'Linus', version: 2 } });
     const stale = await call('PATCH', '/users/linus', { displayName: 'Stale' }, { 'if-match': '"1"' });
     expect(stale).toMatchObject({ status: 409, body: { code: 'VERSION_CONFLICT' } });
-    expect(stale.body.message).toContain('expected at version 1 but it is now at version 2');
+    expect(stale.body.message).toBe('User "linus" was expected at version 1 but it is now at version 2.');
     const stored = await em.getRepository(User).getByStr('linus');
     expect([stored.displayName, stored.version]).toEqual(['Linus', 2]);
     // Without If-Match the update is unconditional; a malformed one is the client's error.

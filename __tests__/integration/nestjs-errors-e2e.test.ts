@@ -3,38 +3,17 @@
  * throttling that outlived the retries is a 503 with Retry-After (it used to be a 500), and a table
  * deleted under the running app is a generic 500 that names nothing internal.
  */
-import type { AddressInfo } from 'node:net';
 import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { INestApplication } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import { AppModule } from '../../examples/nestjs-app/app.module';
 import { describeEachEngine, waitForTableDeleted } from '../support/engines';
-import { faultyClient } from '../support/faults';
-import type { FaultInjector } from '../support/faults';
+import { useNestApp } from '../support/nest-app';
 
 describeEachEngine('NestJS filter: server-side failures over HTTP', (engine) => {
-  let app: INestApplication | undefined;
-  let client: DynamoDBClient;
-  let faults: FaultInjector;
-  let baseUrl = '';
-  let tableName = '';
-
-  beforeAll(async () => {
-    tableName = engine().tableName('errors');
-    ({ client, faults } = faultyClient(engine(), { maxAttempts: 1 }));
-    app = await NestFactory.create(AppModule.register({ client, tableName }), { logger: false });
-    await app.listen(0, '127.0.0.1');
-    baseUrl = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
-  });
-  afterAll(async () => {
-    await app?.close();
-    client.destroy();
-  });
-  afterEach(() => faults.reset());
+  const app = useNestApp(engine, (database) => AppModule.register(database), { tableSuffix: 'errors', maxAttempts: 1 });
+  const { faults } = app;
 
   async function get(path: string) {
-    const response = await fetch(`${baseUrl}${path}`);
+    const response = await fetch(`${app.baseUrl()}${path}`);
     return { status: response.status, retryAfter: response.headers.get('retry-after'), body: (await response.json()) as Record<string, unknown> };
   }
 
@@ -53,6 +32,7 @@ describeEachEngine('NestJS filter: server-side failures over HTTP', (engine) => 
   });
 
   it('a table deleted under the running app: a generic 500 naming nothing internal', async () => {
+    const tableName = app.tableName();
     await engine().client.send(new DeleteTableCommand({ TableName: tableName }));
     await waitForTableDeleted(engine().client, tableName);
     const answer = await get('/users/ada');
