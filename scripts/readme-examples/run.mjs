@@ -42,6 +42,15 @@ function writeSources(consumerDir, programs, flavor) {
   writeFileSync(path.join(consumerDir, 'src', 'quickstart', 'main.ts'), quickstart);
 }
 
+/** Adds to each compiler complaint the README block it comes from (the nearest `// README.md:N` above). */
+function withReadmeLines(consumerDir, complaints) {
+  return complaints.replace(/^(src\/[^(\s]+)\((\d+),\d+\)/gm, (match, file, line) => {
+    const lines = readFileSync(path.join(consumerDir, file), 'utf8').split('\n').slice(0, Number(line));
+    const origin = lines.reverse().find((text) => /^\/\/ README\.md:\d+$/.test(text));
+    return origin ? `${match} [block at ${origin.slice(3)}]` : match;
+  });
+}
+
 /** Compiles a consumer with one TypeScript; returns the compiler's complaints ('' when clean). */
 function compile(consumerDir, flavor, major, tsc) {
   const configName = `tsconfig.ts${major}.json`;
@@ -50,7 +59,7 @@ function compile(consumerDir, flavor, major, tsc) {
     execFileSync(process.execPath, [tsc, '-p', configName], { cwd: consumerDir, encoding: 'utf8', stdio: 'pipe' });
     return '';
   } catch (error) {
-    return `${error.stdout ?? ''}${error.stderr ?? ''}`.trim() || String(error);
+    return withReadmeLines(consumerDir, `${error.stdout ?? ''}${error.stderr ?? ''}`.trim() || String(error));
   }
 }
 
@@ -82,8 +91,9 @@ async function runEntry(consumerDir, outDir, program, entryFile, scratch) {
 async function runConfiguration(consumer, major, tsc, programs, scratch) {
   const label = `${consumer.flavor}, TypeScript ${major}`;
   const failures = [];
+  // tsc emits even when it complains, so the programs still run and every failure is reported at once.
   const complaints = compile(consumer.dir, consumer.flavor, major, tsc);
-  if (complaints) return { label, passed: 0, failures: [`${label}: does not compile:\n${complaints}`] };
+  if (complaints) failures.push(`${label}: does not compile:\n${complaints}`);
   const runs = [...programs.values(), { name: 'quickstart', entries: ['main.ts'] }]
     .filter((program) => !only || only.includes(program.name))
     .flatMap((program) => program.entries.map((entry) => ({ program, entry })));
