@@ -34,6 +34,8 @@ export interface EngineCapabilities {
   ttl: boolean;
   /** UpdateTable can add a global secondary index to an existing table (GlobalSecondaryIndexUpdates Create). */
   onlineIndexCreation: boolean;
+  /** ConsumedCapacity follows DynamoDB's billing (per item, rounded per 1 KB / 4 KB, halved for eventual reads). */
+  billedCapacity: boolean;
 }
 
 export interface TestEngine {
@@ -56,11 +58,11 @@ export interface EngineLane {
 export type CapabilityPredicate = (capabilities: EngineCapabilities) => boolean;
 
 const CAPABILITIES: Record<EngineName, EngineCapabilities> = {
-  dynalite: { transactions: true, returnValuesOnConditionCheckFailure: true, ttl: true, onlineIndexCreation: true },
-  'plain-dynalite': { transactions: false, returnValuesOnConditionCheckFailure: false, ttl: false, onlineIndexCreation: false },
-  moto: { transactions: true, returnValuesOnConditionCheckFailure: true, ttl: false, onlineIndexCreation: true },
-  external: { transactions: true, returnValuesOnConditionCheckFailure: true, ttl: true, onlineIndexCreation: true },
-  'dynamodb-local': { transactions: true, returnValuesOnConditionCheckFailure: true, ttl: true, onlineIndexCreation: true },
+  dynalite: { transactions: true, returnValuesOnConditionCheckFailure: true, ttl: true, onlineIndexCreation: true, billedCapacity: true },
+  'plain-dynalite': { transactions: false, returnValuesOnConditionCheckFailure: false, ttl: false, onlineIndexCreation: false, billedCapacity: true },
+  moto: { transactions: true, returnValuesOnConditionCheckFailure: true, ttl: false, onlineIndexCreation: true, billedCapacity: false },
+  external: { transactions: true, returnValuesOnConditionCheckFailure: true, ttl: true, onlineIndexCreation: true, billedCapacity: true },
+  'dynamodb-local': { transactions: true, returnValuesOnConditionCheckFailure: true, ttl: true, onlineIndexCreation: true, billedCapacity: true },
 };
 
 /** `DYNAMODB_CAPABILITIES=ttl=false,transactions=true` adjusts the external and dynamodb-local lanes. */

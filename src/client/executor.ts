@@ -48,13 +48,17 @@ import type { Logger } from './logger';
 import { ATTEMPT_LOG_OPTIONS, attemptLogMiddleware } from './attempt-log';
 import type { AttemptLog } from './attempt-log';
 import { requestError } from './request-error';
+import type { OperationName } from './operation-names';
+import { estimatedUnits, reportedUnits } from './capacity-estimate';
+import { currentMeter, report, roundedMs } from './cost';
+import type { CostHooks, RequestCost } from './cost';
 
 /** The part of a command's own middleware stack the attempt log needs. */
 interface MiddlewareStack {
   add(middleware: never, options: typeof ATTEMPT_LOG_OPTIONS): void;
 }
 
-interface Operations {
+interface Operations extends Record<OperationName, [object, object]> {
   GetItem: [GetItemCommandInput, GetItemCommandOutput];
   PutItem: [PutItemCommandInput, PutItemCommandOutput];
   UpdateItem: [UpdateItemCommandInput, UpdateItemCommandOutput];
@@ -70,7 +74,7 @@ interface Operations {
   UpdateTable: [UpdateTableCommandInput, UpdateTableCommandOutput];
 }
 
-export type OperationName = keyof Operations;
+export type { OperationName };
 
 const COMMANDS: { [K in OperationName]: new (input: Operations[K][0]) => unknown } = {
   GetItem: GetItemCommand,
@@ -94,7 +98,12 @@ export interface ExecutorOptions {
   logger?: Logger;
   /** Ask DynamoDB for consumed capacity on every request and log it at debug level. @default 'NONE' */
   returnConsumedCapacity?: CapacityReporting;
+  /** Receives the cost of every request (and asks DynamoDB for consumed capacity, at least 'TOTAL'). */
+  costs?: CostHooks;
 }
+
+/** Refusals DynamoDB charges for: the condition was evaluated against the stored item. */
+const CHARGED_REFUSALS = new Set(['ConditionalCheckFailedException', 'TransactionCanceledException']);
 
 const CAPACITY_OPERATIONS = new Set<OperationName>([
   'GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'Scan',
@@ -110,11 +119,14 @@ export class RequestExecutor {
   readonly client: DynamoDBClient;
   private readonly logger: Logger | undefined;
   private readonly capacity: CapacityReporting;
+  readonly costs: CostHooks | undefined;
 
   constructor(client: DynamoDBClient, options: ExecutorOptions = {}) {
     this.client = client;
     this.logger = options.logger;
-    this.capacity = options.returnConsumedCapacity ?? 'NONE';
+    this.costs = options.costs;
+    const asked = options.returnConsumedCapacity ?? 'NONE';
+    this.capacity = options.costs && asked === 'NONE' ? 'TOTAL' : asked;
   }
 
   /** With `attempts`, the outcome of each SDK attempt is counted there (see AttemptLog). */
@@ -125,15 +137,36 @@ export class RequestExecutor {
         : input;
     const command = new COMMANDS[operation](request as never);
     if (attempts) (command as { middlewareStack: MiddlewareStack }).middlewareStack.add(attemptLogMiddleware(attempts) as never, ATTEMPT_LOG_OPTIONS);
-    const started = this.logger?.debug ? performance.now() : 0;
+    const started = this.logger?.debug || this.costs ? performance.now() : 0;
     try {
       const output = (await this.client.send(command as never)) as Operations[K][1];
       if (this.logger?.debug) this.logRequest(operation, entity, started, output);
+      if (this.costs) this.reportCost(operation, input, entity, started, output);
       return output;
     } catch (error) {
       this.logger?.debug?.('dynamodb request failed', { operation, entity, error: (error as Error)?.name });
+      if (this.costs) this.reportCost(operation, input, entity, started, undefined, error);
       throw requestError(operation, input, error, entity);
     }
+  }
+
+  /** The cost of one request, to the request hook and the meter of the API call that sent it. */
+  private reportCost(operation: OperationName, input: object, entity: string | undefined, started: number, output?: object, error?: unknown): void {
+    const metadata = ((output ?? error) as { $metadata?: { attempts?: number } } | undefined)?.$metadata;
+    const charged = output !== undefined || CHARGED_REFUSALS.has((error as Error | undefined)?.name ?? '');
+    const reported = output ? reportedUnits(operation, output as Record<string, unknown>) : undefined;
+    const units = reported ?? (charged ? estimatedUnits(operation, input as Record<string, unknown>, output as Record<string, unknown> | undefined) : { readUnits: 0, writeUnits: 0 });
+    const cost: RequestCost = {
+      operation,
+      entity,
+      ...units,
+      estimated: reported === undefined && charged,
+      retries: Math.max(0, (metadata?.attempts ?? 1) - 1),
+      durationMs: roundedMs(performance.now() - started),
+      failed: output === undefined,
+    };
+    currentMeter()?.add(cost);
+    report(this.costs?.request, cost, this.logger);
   }
 
   private logRequest(operation: OperationName, entity: string | undefined, started: number, output: object): void {

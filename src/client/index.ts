@@ -1,3 +1,4 @@
 export { RequestExecutor, isConditionFailure } from './executor';
 export type { ExecutorOptions, CapacityReporting, OperationName } from './executor';
+export type { CostHooks, RequestCost, CallCost } from './cost';
 export type { Logger } from './logger';

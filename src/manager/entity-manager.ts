@@ -3,6 +3,9 @@ import { InvalidArgumentError } from '../errors';
 import { RequestExecutor } from '../client/executor';
 import type { CapacityReporting } from '../client/executor';
 import type { Logger } from '../client/logger';
+import { meteredCall } from '../client/cost';
+import type { CostHooks } from '../client/cost';
+import { meterRepository } from './metered';
 import { resolveBatchRetry } from '../client/retry';
 import type { BatchRetryOptions, ResolvedBatchRetry } from '../client/retry';
 import { getEntityMetadata } from '../metadata/entity-metadata';
@@ -36,6 +39,18 @@ export interface EntityManagerOptions {
    * does not get the indexes of another table's entities. @default every decorated class in the process
    */
   entities?: readonly Constructor[];
+  /**
+   * Let every `scan()` of this manager read the whole table without `allowScan: true` on the call
+   * (a call's own `allowScan: false` still refuses). Off by default: a Scan reads and bills every
+   * item of every type, so `scan()` throws `ScanNotAllowedError` unless opted in. @default false
+   */
+  allowScan?: boolean;
+  /**
+   * Receives what each request and each API call cost: requests, read and write units (as DynamoDB
+   * reports them, or computed from item sizes and marked `estimated`), retries and duration. Turns on
+   * `returnConsumedCapacity: 'TOTAL'` unless it is set.
+   */
+  costs?: CostHooks;
 }
 
 const TABLE_NAME_PATTERN = /^[A-Za-z0-9_.-]{3,255}$/;
@@ -53,6 +68,7 @@ export class EntityManager {
   private readonly context: RepositoryContext;
   private readonly batchRetry: ResolvedBatchRetry;
   private readonly entities: readonly Constructor[] | undefined;
+  private readonly logger: Logger | undefined;
 
   constructor(options: EntityManagerOptions) {
     if (!options || typeof options.client?.send !== 'function') {
@@ -67,9 +83,11 @@ export class EntityManager {
     this.tableName = options.tableName;
     this.batchRetry = resolveBatchRetry(options.batchRetry);
     this.entities = checkedEntities(options.entities);
+    this.logger = options.logger;
     this.executor = new RequestExecutor(options.client, {
       logger: options.logger,
       returnConsumedCapacity: options.returnConsumedCapacity,
+      costs: options.costs,
     });
     this.context = { executor: this.executor, tableName: this.tableName };
   }
@@ -79,6 +97,8 @@ export class EntityManager {
     let repository = this.repositories.get(target);
     if (!repository) {
       repository = new Repository<object>({ executor: this.executor, tableName: this.tableName, batchRetry: this.batchRetry }, target);
+      const hooks = this.executor.costs;
+      if (hooks) repository = meterRepository(repository, { hooks, logger: this.logger });
       this.repositories.set(target, repository);
     }
     return repository as Repository<T>;
@@ -95,7 +115,11 @@ export class EntityManager {
    *   tx.create(Transfer, { id: 't-1', amount: 10 });
    * });
    */
-  async transaction<R>(work: (tx: Transaction) => R | Promise<R>): Promise<R> {
+  transaction<R>(work: (tx: Transaction) => R | Promise<R>): Promise<R> {
+    return this.metered('transaction', () => this.runTransaction(work));
+  }
+
+  private async runTransaction<R>(work: (tx: Transaction) => R | Promise<R>): Promise<R> {
     const tx = new Transaction(this.context);
     let result: R;
     try {
@@ -110,7 +134,7 @@ export class EntityManager {
 
   /** Reads up to 100 entities of any types as one consistent snapshot (TransactGetItems), in order. */
   async transactGet<const R extends readonly EntityRef[]>(refs: R): Promise<LoadedRefs<R>> {
-    return (await transactGetEntities(this.context, refs)) as LoadedRefs<R>;
+    return (await this.metered('transactGet', () => transactGetEntities(this.context, refs))) as LoadedRefs<R>;
   }
 
   /**
@@ -145,7 +169,13 @@ export class EntityManager {
    * } while (cursor);
    */
   reindex(target: Constructor, options: ReindexOptions = {}): Promise<ReindexResult> {
-    return reindexEntities(this.context, target, options);
+    return this.metered('reindex', () => reindexEntities(this.context, target, options), target?.name);
+  }
+
+  /** `work` as one API call whose cost goes to the `costs` hooks; just `work()` without hooks. */
+  private metered<R>(call: string, work: () => Promise<R>, entity?: string): Promise<R> {
+    const hooks = this.executor.costs;
+    return hooks ? meteredCall(hooks, this.logger, call, entity, work) : work();
   }
 }
 
