@@ -15,7 +15,7 @@ const nodeGlobals = Object.fromEntries(
 export default defineConfig(
   {
     // .scratch/ holds throwaway experiments; bench/.build is the benchmark's tsc output.
-    ignores: ['dist/**', '**/node_modules/**', '.examples-build/**', 'coverage/**', '.data/**', '.scratch/**', 'bench/.build/**'],
+    ignores: ['dist/**', '**/node_modules/**', '.examples-build/**', '.cost-audit-build/**', 'coverage/**', '.data/**', '.scratch/**', 'bench/.build/**'],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,

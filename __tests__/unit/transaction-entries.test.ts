@@ -86,7 +86,7 @@ describe('transaction entries by exact request', () => {
     expect(entries[0]?.writeId).toBe(item._writeId?.S);
   });
 
-  it('save: a put guarded by version and uid; a changed unique value releases the old guard and claims the new one', () => {
+  it('save: a put guarded by version, uid and the unique values it releases; a changed unique value releases the old guard and claims the new one', () => {
     const entity = member({ email: 'new@example.com' });
     const item = mapper.toItem(entity, { uid: UID, version: 4 });
     const expected = { uid: UID, version: 3 };
@@ -96,9 +96,9 @@ describe('transaction entries by exact request', () => {
         Put: {
           TableName: TABLE,
           Item: item,
-          ConditionExpression: '#version = :expectedVersion AND #uid = :expectedUid',
-          ExpressionAttributeNames: { '#version': 'version', '#uid': 'uid' },
-          ExpressionAttributeValues: { ':expectedVersion': { N: '3' }, ':expectedUid': { S: UID } },
+          ConditionExpression: '#version = :expectedVersion AND #uid = :expectedUid AND #uq0 = :uq0',
+          ExpressionAttributeNames: { '#version': 'version', '#uid': 'uid', '#uq0': 'email' },
+          ExpressionAttributeValues: { ':expectedVersion': { N: '3' }, ':expectedUid': { S: UID }, ':uq0': { S: 'ada@example.com' } },
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         },
       },

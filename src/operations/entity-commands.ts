@@ -80,13 +80,44 @@ export function withUserConditions<P extends ConditionParts>(parts: P, condition
   return { ...parts, ConditionExpression: `${parts.ConditionExpression} AND (${user.expression})`, ...mergeAttributes(library, user.attributes) };
 }
 
+/**
+ * Unique values a write depends on, by field: the attribute value the stored item must hold, or
+ * undefined for none (the attribute absent or NULL, both of which hold no guarded value).
+ */
+export type HeldUniques = Readonly<Record<string, AttributeValue | undefined>>;
+
+/**
+ * The version guard, and (with `held`) that the stored item still holds those unique values. The
+ * version alone does not imply them: an entity deleted and created again with the same `uid` starts
+ * over at version 1 with other values, and a stale copy's put would then hold values without guards.
+ */
+function replaceGuard(expected: ExpectedIdentity, held: HeldUniques | undefined) {
+  const guard = versionGuard(expected);
+  const fields = Object.entries(held ?? {});
+  if (fields.length === 0) return guard;
+  const names: Record<string, string> = { ...guard.ExpressionAttributeNames };
+  const values: Record<string, AttributeValue> = { ...guard.ExpressionAttributeValues };
+  const parts = fields.map(([field, value], index) => {
+    names[`#uq${index}`] = field;
+    if (value === undefined) {
+      values[':uqNull'] = { S: 'NULL' };
+      return `(attribute_not_exists(#uq${index}) OR attribute_type(#uq${index}, :uqNull))`;
+    }
+    values[`:uq${index}`] = value;
+    return `#uq${index} = :uq${index}`;
+  });
+  const ConditionExpression = [guard.ConditionExpression, ...parts].join(' AND ');
+  return { ...guard, ConditionExpression, ExpressionAttributeNames: names, ExpressionAttributeValues: values };
+}
+
 export function replaceItemInput(
   tableName: string,
   item: Item,
   expected: ExpectedIdentity,
   conditions?: readonly AttributeCondition[],
+  held?: HeldUniques,
 ): PutItemCommandInput {
-  return { TableName: tableName, Item: item, ...withUserConditions(versionGuard(expected), conditions) };
+  return { TableName: tableName, Item: item, ...withUserConditions(replaceGuard(expected, held), conditions) };
 }
 
 export function deleteVersionedInput(
@@ -172,13 +203,17 @@ export function queryByUidInput(tableName: string, typeName: string, uid: string
   };
 }
 
-/** The expensive path: reads the whole table and keeps the items of one type. */
-export function scanTypeInput(tableName: string, typeName: string, startKey?: ItemKey): ScanCommandInput {
+/**
+ * The expensive path: reads the whole table and keeps the items of one type. `limit` bounds the items
+ * read (of every type), not those returned.
+ */
+export function scanTypeInput(tableName: string, typeName: string, startKey?: ItemKey, limit?: number): ScanCommandInput {
   return {
     TableName: tableName,
     FilterExpression: '#type = :type',
     ExpressionAttributeNames: TYPE_NAMES,
     ExpressionAttributeValues: { ':type': { S: typeName } },
+    ...(limit !== undefined ? { Limit: limit } : {}),
     ...(startKey ? { ExclusiveStartKey: startKey } : {}),
   };
 }

@@ -4,7 +4,7 @@ import type { AttributeCondition } from '../expressions';
 import type { ItemKey } from '../keys';
 import { ATTR } from '../metadata/attributes';
 import { createItemInput, deleteMatchingInput, deleteVersionedInput, matchingCondition, replaceItemInput } from './entity-commands';
-import type { ExpectedAttributes, ExpectedIdentity } from './entity-commands';
+import type { ExpectedAttributes, ExpectedIdentity, HeldUniques } from './entity-commands';
 import { updateItemInput } from './update-commands';
 import type { EntityUpdate } from './update-commands';
 
@@ -21,14 +21,15 @@ export function createEntry(tableName: string, item: Item): TransactWriteItem {
   return { Put: { TableName, Item, ConditionExpression, ExpressionAttributeNames, ReturnValuesOnConditionCheckFailure: 'ALL_OLD' } };
 }
 
-/** Replace a loaded entity at its version (and uid). */
+/** Replace a loaded entity at its version (and uid), still holding the unique values `held`, if given. */
 export function replaceEntry(
   tableName: string,
   item: Item,
   expected: ExpectedIdentity,
   conditions?: readonly AttributeCondition[],
+  held?: HeldUniques,
 ): TransactWriteItem {
-  const { ReturnValuesOnConditionCheckFailure, ...put } = replaceItemInput(tableName, item, expected, conditions);
+  const { ReturnValuesOnConditionCheckFailure, ...put } = replaceItemInput(tableName, item, expected, conditions, held);
   return { Put: { ...put, ReturnValuesOnConditionCheckFailure } } as TransactWriteItem;
 }
 

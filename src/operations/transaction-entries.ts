@@ -7,7 +7,7 @@ import { identityOfItem, writeIdOf } from '../marshalling/stored-item';
 import { indexKeysForUpdate } from '../marshalling/managed';
 import type { AttributeChange, AttributeCondition } from '../expressions';
 import { matchingCondition, withUserConditions } from './entity-commands';
-import type { ExpectedAttributes, ExpectedIdentity } from './entity-commands';
+import type { ExpectedAttributes, ExpectedIdentity, HeldUniques } from './entity-commands';
 import {
   claimGuardEntry,
   conditionCheckMatchingEntry,
@@ -64,7 +64,7 @@ export function saveEntries<T extends object>(
   const next = { uid: expected.uid, version: expected.version + 1 };
   const main: TransactionEntry = {
     ...base(mapper, strId),
-    request: replaceEntry(tableName, item, expected, conditions),
+    request: replaceEntry(tableName, item, expected, conditions, heldUniques(mapper, before)),
     operation: 'save',
     ...(conditions ? { conditions } : {}),
     writeId: writeIdOf(item),
@@ -93,6 +93,20 @@ export function deleteEntries<T extends object>(
 /** The guarded text of each unique field as a stored item holds it. */
 export function uniquesOfItem<T extends object>(mapper: EntityMapper<T>, item: Item): Uniques {
   return mapper.uniqueValuesOf(mapper.fromItem(item));
+}
+
+/**
+ * Guarded texts as the attribute values a stored item holds them in (a string field's S, a number
+ * field's N, compared numerically by DynamoDB), for a condition that they are still stored.
+ */
+export function heldUniques<T extends object>(mapper: EntityMapper<T>, uniques: Uniques): HeldUniques {
+  const held: Record<string, AttributeValue | undefined> = {};
+  for (const field of mapper.meta.uniqueFields) {
+    const text = uniques[field];
+    const kind = mapper.plan.shape.fields.find((f) => f.property === field)?.type.kind;
+    held[field] = text === undefined ? undefined : kind === 'number' ? { N: text } : { S: text };
+  }
+  return held;
 }
 
 function noUniques<T extends object>(mapper: EntityMapper<T>): Uniques {

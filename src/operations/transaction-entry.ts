@@ -1,4 +1,4 @@
-import type { TransactWriteItem } from '@aws-sdk/client-dynamodb';
+import type { AttributeValue, TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import type { AttributeCondition } from '../expressions';
 
 export type EntryOperation = 'create' | 'save' | 'update' | 'delete' | 'deleteByStr' | 'conditionCheck' | 'uniqueGuard' | 'uniqueRelease';
@@ -21,4 +21,9 @@ export interface TransactionEntry {
   conditions?: readonly AttributeCondition[];
   /** Runs once the transaction committed (sets uid/version on instances). */
   afterCommit?: () => void;
+  /**
+   * Runs when the transaction is canceled because this entry's condition failed, with the stored
+   * item the cancellation reason carries (ALL_OLD), or undefined where the engine returns none.
+   */
+  onConditionFailed?: (stored: Record<string, AttributeValue> | undefined) => void;
 }

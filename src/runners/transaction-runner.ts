@@ -54,6 +54,7 @@ export async function runTransaction(executor: RequestExecutor, entries: readonl
         await sleep(backoffDelay(attempt, { baseDelayMs: 20, maxDelayMs: 500 }));
         continue;
       }
+      reportConditionFailures(entries, reasons);
       throw new TransactionCanceledError(failures, error);
     }
   }
@@ -96,6 +97,13 @@ function alreadyDone(entries: readonly TransactionEntry[], reasons: readonly Can
     if (entry.operation === 'delete') return gone(index);
     if (entry.operation === 'deleteByStr') return retried && gone(index);
     return !failed(index);
+  });
+}
+
+/** Hands each entry whose condition failed the stored item its cancellation reason carries. */
+function reportConditionFailures(entries: readonly TransactionEntry[], reasons: readonly CancellationReason[]): void {
+  entries.forEach((entry, index) => {
+    if (reasons[index]?.Code === 'ConditionalCheckFailed') entry.onConditionFailed?.(reasons[index]?.Item);
   });
 }
 
@@ -164,7 +172,10 @@ function storedItemConflict(entry: TransactionEntry, stored: Item): DynamoSingle
   // At the version expected (or none expected): the caller's condition is why, if it fails on the item.
   const failing = entry.conditions && (entry.expectedVersion ?? actual) === actual ? failedConditionAttributes(stored, entry.conditions) : [];
   if (failing.length > 0) return new ConditionFailedError(entity, strId, failing);
-  return new VersionConflictError(entity, strId, entry.expectedVersion ?? actual, actual);
+  // A version-guarded save or delete refused at the very version expected: the uid or the unique
+  // values differ, so the item is another entity created in its place.
+  const replaced = (entry.operation === 'save' || entry.operation === 'delete') && actual === entry.expectedVersion;
+  return new VersionConflictError(entity, strId, entry.expectedVersion ?? actual, replaced ? null : actual);
 }
 
 export function isUnknownOperation(error: unknown): boolean {

@@ -56,6 +56,26 @@ export async function storedUniques<T extends object>(
   return { uniques: uniquesOfItem(mapper, item), item };
 }
 
+/**
+ * The unique values a loaded entity still holds as it was loaded or last written, or undefined when
+ * one changed (or nothing is remembered): then its save must move guards, in a transaction.
+ */
+export function unchangedUniques<T extends object>(mapper: EntityMapper<T>, entity: T): Uniques | undefined {
+  const remembered = mapper.storedUniquesOf(entity);
+  if (!remembered) return undefined;
+  const current = mapper.uniqueValuesOf(entity);
+  return mapper.meta.uniqueFields.every((field) => current[field] === remembered[field]) ? remembered : undefined;
+}
+
+/** Whether a stored item holds these unique values (undefined: none, the attribute absent or NULL). */
+export function holdsUniques(item: Item, held: Readonly<Record<string, AttributeValue | undefined>>): boolean {
+  return Object.entries(held).every(([field, value]) => {
+    const stored = item[field];
+    if (value === undefined) return stored === undefined || stored.NULL === true;
+    return value.N !== undefined ? stored?.N !== undefined && Number(stored.N) === Number(value.N) : stored?.S === value.S;
+  });
+}
+
 /** The identity of a loaded entity, for a version-guarded write. */
 export function checkedIdentity<T extends object>(mapper: EntityMapper<T>, identity: Partial<EntityIdentity>): EntityIdentity {
   const { uid, version } = identity;

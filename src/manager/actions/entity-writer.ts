@@ -1,9 +1,11 @@
 import type { AttributeValue, PutItemCommandInput } from '@aws-sdk/client-dynamodb';
 import { EntityAlreadyExistsError, InvalidArgumentError, VersionConflictError } from '../../errors';
 import type { EntityIdentity, EntityMapper } from '../../marshalling/entity-mapper';
-import { checkedIdentity, prepareCreate, unchangedStrId } from './entity-checks';
+import { checkedIdentity, holdsUniques, prepareCreate, unchangedStrId, unchangedUniques } from './entity-checks';
 import { UniqueWriter } from './unique-writer';
 import { createItemInput, deleteByKeyInput, deleteVersionedInput, replaceItemInput } from '../../operations/entity-commands';
+import type { HeldUniques } from '../../operations/entity-commands';
+import { heldUniques } from '../../operations/transaction-entries';
 import type { AttemptLog } from '../../client/attempt-log';
 import { sendConditional } from '../../runners/conditional-write';
 import { identityOfItem, writeIdOf } from '../../marshalling/stored-item';
@@ -97,12 +99,18 @@ export class EntityWriter<T extends object> {
     await this.mapper.validate(entity);
     const next = { uid: expected.uid, version: expected.version + 1 };
     const item = this.mapper.toItem(entity, next);
-    if (this.unique) {
+    // Unique values unchanged since loaded: no guard moves, so no transaction (half the write units).
+    // The put is then correct only while the stored item holds those same values, and the version
+    // guard alone does not promise that (see replaceItemInput): the condition says so too.
+    const kept = this.unique && unchangedUniques(this.mapper, entity);
+    if (this.unique && !kept) {
       await this.unique.save({ entity, strId, expected, item, conditions });
       return entity;
     }
-    const outcome = await this.putConditionally(replaceItemInput(this.context.tableName, item, expected, conditions), strId, !!conditions);
-    if (!outcome.applied) throw this.failure(strId, expected, conditions, outcome.stored, outcome.error);
+    const held = kept ? heldUniques(this.mapper, kept) : undefined;
+    const input = replaceItemInput(this.context.tableName, item, expected, conditions, held);
+    const outcome = await this.putConditionally(input, strId, !!conditions);
+    if (!outcome.applied) throw this.failure(strId, { ...expected, held }, conditions, outcome.stored, outcome.error);
     this.mapper.markStored(entity, strId, next, item);
     return entity;
   }
@@ -132,16 +140,23 @@ export class EntityWriter<T extends object> {
     return output.Attributes !== undefined || attempts.uncertain > 0;
   }
 
-  /** The stored entity at the version loaded: the caller's condition failed; otherwise a version conflict. */
+  /**
+   * The stored entity at the version loaded (holding the unique values `held`, if given): the
+   * caller's condition failed; otherwise a version conflict. At the version but holding other
+   * unique values, it is another entity created with the same uid: "deleted or replaced".
+   */
   private failure(
     strId: string,
-    expected: EntityIdentity,
+    expected: EntityIdentity & { held?: HeldUniques },
     conditions: readonly AttributeCondition[] | undefined,
     stored: Item | undefined,
     cause: unknown,
   ): Error {
     const found = stored && identityOfItem(stored);
     const atVersion = stored !== undefined && found?.uid === expected.uid && found.version === expected.version;
+    if (atVersion && expected.held && !holdsUniques(stored, expected.held)) {
+      return new VersionConflictError(this.className, strId, expected.version, null, cause);
+    }
     return (atVersion && conditionFailure(this.className, strId, conditions, stored, cause)) || this.conflict(strId, expected, stored, cause);
   }
 

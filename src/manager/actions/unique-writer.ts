@@ -42,14 +42,23 @@ export class UniqueWriter<T extends object> {
     return this.commit(createEntries(this.context.tableName, this.mapper, prepared));
   }
 
+  /**
+   * Creates the entity, or returns the existing one: the cancellation reason of the entity's Put
+   * carries it (ALL_OLD), so no read follows on engines that return it; else one consistent GetItem.
+   */
   async getOrCreate(prepared: PreparedCreate<T>): Promise<[T, boolean]> {
+    const entries = createEntries(this.context.tableName, this.mapper, prepared);
     for (let attempt = 1; ; attempt += 1) {
+      let returned: Item | undefined;
+      (entries[0] as TransactionEntry).onConditionFailed = (stored) => {
+        returned = stored;
+      };
       try {
-        await this.create(prepared);
+        await this.commit(entries);
         return [prepared.entity, true];
       } catch (error) {
         if ((error as DynamoSingleTableError).code !== 'ENTITY_ALREADY_EXISTS') throw error;
-        const existing = await this.fetchItem(prepared.strId);
+        const existing = returned ?? (await this.fetchItem(prepared.strId));
         if (existing) return [this.mapper.fromItem(existing), false];
         if (attempt >= RACE_ATTEMPTS) throw error;
       }
