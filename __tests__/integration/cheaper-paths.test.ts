@@ -7,7 +7,7 @@ import { recordCommands } from '../support/recording';
 import type { SentCommand } from '../support/recording';
 import { useEntityManager } from '../support/tables';
 import { uniqueInvariantProblems } from '../support/unique-invariant';
-import { Account } from '../fixtures/entities';
+import { Account, User } from '../fixtures/entities';
 
 const transactions = (c: { transactions: boolean }) => c.transactions;
 const NEEDS = 'needs TransactWriteItems';
@@ -20,6 +20,7 @@ const NEEDS = 'needs TransactWriteItems';
 describeEachEngine('cheaper paths', (engine, lane) => {
   const em = useEntityManager(engine);
   const accounts = () => em().getRepository(Account);
+  const users = () => em().getRepository(User);
   const invariant = () => uniqueInvariantProblems(em(), 'account', ['email', 'badge']);
 
   // A second manager on the same table whose requests are recorded: what each call sends.
@@ -131,6 +132,64 @@ describeEachEngine('cheaper paths', (engine, lane) => {
     // The embedded engine returns the item in the cancellation reasons; others may need one GetItem.
     if (lane.name === 'dynalite') expect(operations()).toEqual(['TransactWriteItems']);
     else expect(operations().filter((op) => op === 'GetItem').length).toBeLessThanOrEqual(1);
+    expect(await invariant()).toEqual([]);
+  });
+
+  describe('getOrCreate({ readFirst: true })', () => {
+    it('reads once when the entity exists, reads then creates when it does not', async () => {
+      const repo = counted.getRepository(User);
+      const [made, created] = await repo.getOrCreate({ username: 'cp-rf', email: 'rf@example.com' }, { readFirst: true });
+      const [again, createdAgain] = await repo.getOrCreate({ username: 'cp-rf', email: 'other@example.com' }, { readFirst: true });
+      expect([created, createdAgain, again.uid, again.email]).toEqual([true, false, made.uid, 'rf@example.com']);
+      expect(operations()).toEqual(['GetItem', 'PutItem', 'GetItem']);
+      expect(sent[0]?.input.ConsistentRead).toBe(true);
+    });
+
+    it('20 concurrent callers for one new id: exactly one creator, one uid for all', async () => {
+      const results = await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          counted.getRepository(User).getOrCreate({ username: 'cp-rf-race', email: `caller${i}@example.com` }, { readFirst: true }),
+        ),
+      );
+      expect(results.filter(([, created]) => created)).toHaveLength(1);
+      const [winner] = results.find(([, created]) => created) ?? [];
+      expect(new Set(results.map(([user]) => user.uid))).toEqual(new Set([winner?.uid]));
+      expect(new Set(results.map(([user]) => user.email))).toEqual(new Set([winner?.email]));
+      expect(operations().filter((op) => op === 'GetItem').length).toBeGreaterThanOrEqual(20);
+      expect((await users().getByStr('cp-rf-race')).uid).toBe(winner?.uid);
+    });
+
+    testWhen(transactions, NEEDS, 'an existing @Unique entity is one GetItem, no transaction', async () => {
+      await accounts().create({ handle: 'cp-rf-acc', email: 'cp-rf-acc@x.io' });
+      const [found, created] = await counted.getRepository(Account).getOrCreate({ handle: 'cp-rf-acc', email: 'cp-rf-acc@x.io' }, { readFirst: true });
+      expect([created, found.email]).toEqual([false, 'cp-rf-acc@x.io']);
+      expect(operations()).toEqual(['GetItem']);
+    });
+  });
+
+  it('getMany({ consistent: false }) reads the entities with eventually consistent BatchGetItem', async () => {
+    await users().create({ username: 'cp-many', email: 'many@example.com' });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const [found, missing] = await counted.getRepository(User).getMany(['cp-many', 'cp-nobody'], { consistent: false });
+    expect([found?.email, missing]).toEqual(['many@example.com', undefined]);
+    expect(sent.map((c) => [c.command, c.input.RequestItems[em().tableName].ConsistentRead])).toEqual([['BatchGetItem', false]]);
+  });
+
+  it('update and increment with returnEntity: false resolve to undefined and apply', async () => {
+    await users().create({ username: 'cp-none', email: 'none@example.com', age: 1 });
+    const repo = counted.getRepository(User);
+    await expect(repo.update('cp-none', { age: 5 }, { returnEntity: false })).resolves.toBeUndefined();
+    await expect(repo.increment('cp-none', 'age', 2, { returnEntity: false, expectedVersion: 2 })).resolves.toBeUndefined();
+    await expect(repo.update('cp-none', { age: 0 }, { returnEntity: false, expectedVersion: 2 })).rejects.toBeInstanceOf(VersionConflictError);
+    expect(sent.map((c) => c.input.ReturnValues)).toEqual(['NONE', 'NONE', 'NONE']);
+    const stored = await users().getByStr('cp-none');
+    expect([stored.age, stored.version]).toEqual([7, 3]);
+  });
+
+  testWhen(transactions, NEEDS, 'update of a unique field with returnEntity: false moves the guard and resolves to undefined', async () => {
+    await accounts().create({ handle: 'cp-none-acc', email: 'cp-none-a@x.io' });
+    await expect(accounts().update('cp-none-acc', { email: 'cp-none-b@x.io' }, { returnEntity: false })).resolves.toBeUndefined();
+    expect((await accounts().getByUnique('email', 'cp-none-b@x.io')).handle).toBe('cp-none-acc');
     expect(await invariant()).toEqual([]);
   });
 });

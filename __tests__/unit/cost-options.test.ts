@@ -1,9 +1,9 @@
 import type { AttributeValue, CancellationReason } from '@aws-sdk/client-dynamodb';
-import { EntityManager, UniqueConstraintError } from '../../src';
+import { EntityManager, InvalidArgumentError, UniqueConstraintError, VersionConflictError } from '../../src';
 import { EntityMapper } from '../../src/marshalling/entity-mapper';
 import { awsError, fakeClient } from '../support/fake-client';
 import type { SentCommand } from '../support/fake-client';
-import { Account } from '../fixtures/entities';
+import { Account, User } from '../fixtures/entities';
 
 /**
  * The options that trade a guarantee the caller does not need for capacity, and the cheaper paths
@@ -14,6 +14,11 @@ type Item = Record<string, AttributeValue>;
 
 const UID = '01a212e1-f9cb-7000-8e3e-c64da6114a1c';
 
+const storedUser = (version = 1): Item => ({
+  PK: { S: 'user#john' }, SK: { S: 'user' }, _type: { S: 'user' }, uid: { S: UID }, version: { N: String(version) },
+  username: { S: 'john' }, email: { S: 'john@example.com' },
+});
+
 const storedAccount = (email = 'alice@x.io', version = 1): Item => ({
   PK: { S: 'account#alice' }, SK: { S: 'account' }, _type: { S: 'account' }, uid: { S: UID }, version: { N: String(version) },
   handle: { S: 'alice' }, email: { S: email }, badge: { N: '7' },
@@ -22,10 +27,74 @@ const storedAccount = (email = 'alice@x.io', version = 1): Item => ({
 function setup(respond?: (command: SentCommand) => unknown) {
   const { client, sent } = fakeClient(respond);
   const em = new EntityManager({ client, tableName: 'app' });
-  return { accounts: em.getRepository(Account), sent };
+  return { em, users: em.getRepository(User), accounts: em.getRepository(Account), sent };
 }
 
 const operations = (sent: SentCommand[]) => sent.map((c) => c.operation);
+
+describe('getMany({ consistent })', () => {
+  const keys = (input: Record<string, unknown>) => (input.RequestItems as { app: { ConsistentRead: boolean } }).app;
+
+  it('is strongly consistent by default and eventually consistent with consistent: false, on repositories and Active Record', async () => {
+    const { em, users, sent } = setup(() => ({ Responses: { app: [storedUser()] } }));
+    await users.getMany(['john']);
+    await users.getMany(['john'], { consistent: true });
+    const [john] = await users.getMany(['john'], { consistent: false });
+    User.useEntityManager(em);
+    await User.getMany(['john'], { consistent: false });
+    await User.getMany(['john']);
+    expect(john?.email).toBe('john@example.com');
+    expect(sent.map((c) => keys(c.input).ConsistentRead)).toEqual([true, true, false, false, true]);
+  });
+
+  it('refuses a consistent option that is not a boolean, before any request', async () => {
+    const { users, sent } = setup();
+    await expect(users.getMany(['john'], { consistent: 'false' as never })).rejects.toBeInstanceOf(InvalidArgumentError);
+    expect(sent).toEqual([]);
+  });
+});
+
+describe('update / increment with returnEntity: false', () => {
+  it('ask for no item back (ReturnValues NONE) and resolve to undefined; the default still returns the entity', async () => {
+    const { em, users, sent } = setup(() => ({ Attributes: storedUser(2) }));
+    const updated = await users.update('john', { age: 3 });
+    const nothing: undefined = await users.update('john', { age: 4 }, { returnEntity: false });
+    const counted: undefined = await users.increment('john', 'age', 1, { returnEntity: false });
+    User.useEntityManager(em);
+    const viaClass: undefined = await User.update('john', { age: 5 }, { returnEntity: false, expectedVersion: 2 });
+    const viaClassIncrement = await User.increment('john', 'age');
+    expect(updated.version).toBe(2);
+    expect([nothing, counted, viaClass]).toEqual([undefined, undefined, undefined]);
+    expect(viaClassIncrement.version).toBe(2);
+    expect(sent.map((c) => c.input.ReturnValues)).toEqual(['ALL_NEW', 'NONE', 'NONE', 'NONE', 'ALL_NEW']);
+    // Everything else is the request it was: the condition still holds the version guard.
+    expect(sent[3]?.input.ConditionExpression).toMatch(/#c1 = :c0/);
+    expect(sent[3]?.input.ReturnValuesOnConditionCheckFailure).toBe('ALL_OLD');
+  });
+
+  it('a lost answer is still recognised (from the failed condition, not the answer) and resolves to undefined', async () => {
+    const { users, sent } = setup(({ input }) => {
+      const writeId = (input.ExpressionAttributeValues as Item)[':wid']?.S as string;
+      throw awsError('ConditionalCheckFailedException', { Item: { ...storedUser(2), _writeId: { S: writeId } }, $metadata: { httpStatusCode: 400, attempts: 2 } });
+    });
+    await expect(users.update('john', { age: 4 }, { returnEntity: false })).resolves.toBeUndefined();
+    expect(operations(sent)).toEqual(['UpdateItem']);
+  });
+
+  it('a version conflict is still an error', async () => {
+    const { users } = setup(() => {
+      throw awsError('ConditionalCheckFailedException', { Item: storedUser(3) });
+    });
+    await expect(users.update('john', { age: 4 }, { returnEntity: false, expectedVersion: 2 })).rejects.toBeInstanceOf(VersionConflictError);
+  });
+
+  it('refuses a returnEntity that is not a boolean, before any request', async () => {
+    const { users, sent } = setup();
+    await expect(users.update('john', { age: 4 }, { returnEntity: 'no' as never })).rejects.toBeInstanceOf(InvalidArgumentError);
+    await expect(users.increment('john', 'age', 1, { returnEntity: 0 as never })).rejects.toBeInstanceOf(InvalidArgumentError);
+    expect(sent).toEqual([]);
+  });
+});
 
 describe('save of an entity with @Unique() fields', () => {
   const loaded = (item = storedAccount()) => EntityMapper.of(Account).fromItem(item);
@@ -78,6 +147,33 @@ describe('save of an entity with @Unique() fields', () => {
 });
 
 describe('getOrCreate', () => {
+  it('readFirst: an existing entity is one consistent GetItem and no write', async () => {
+    const { em, users, sent } = setup(() => ({ Item: storedUser(4) }));
+    const [user, created] = await users.getOrCreate({ username: 'john', email: 'other@example.com' }, { readFirst: true });
+    expect([created, user.version, user.email]).toEqual([false, 4, 'john@example.com']);
+    User.useEntityManager(em);
+    const [viaClass] = await User.getOrCreate({ username: 'john', email: 'x@example.com' }, { readFirst: true });
+    expect(viaClass.version).toBe(4);
+    expect(operations(sent)).toEqual(['GetItem', 'GetItem']);
+    expect(sent[0]?.input.ConsistentRead).toBe(true);
+  });
+
+  it('readFirst: a missing entity is read, then created by the same conditional PutItem as without it', async () => {
+    const { users, sent } = setup(() => ({}));
+    const [user, created] = await users.getOrCreate({ username: 'new', email: 'new@example.com' }, { readFirst: true });
+    expect([created, user.version]).toEqual([true, 1]);
+    expect(operations(sent)).toEqual(['GetItem', 'PutItem']);
+    expect(sent[1]?.input.ConditionExpression).toBe('attribute_not_exists(#pk)');
+  });
+
+  it('readFirst is checked before any request; the default sends no read', async () => {
+    const { users, sent } = setup();
+    await expect(users.getOrCreate({ username: 'x', email: 'x@example.com' }, { readFirst: 1 as never })).rejects.toBeInstanceOf(InvalidArgumentError);
+    expect(sent).toEqual([]);
+    await users.getOrCreate({ username: 'x', email: 'x@example.com' });
+    expect(operations(sent)).toEqual(['PutItem']);
+  });
+
   describe('of an existing entity with @Unique() fields', () => {
     const canceled = (reasons: CancellationReason[]) => awsError('TransactionCanceledException', { CancellationReasons: reasons });
 

@@ -5,11 +5,12 @@ import type { Constructor } from '../metadata/types';
 import type { EntityManager } from './entity-manager';
 import type { EntityIterable } from './entity-iterable';
 import type { Repository } from './repository';
-import type { UpdateOptions } from './actions/entity-updater';
+import type { RepositoryUpdateOptions } from './actions/entity-updater';
 import type { WriteOptions } from './actions/entity-writer';
 import type { DeleteOptions } from './actions/cascade-deleter';
 import type { ChildClasses, WithChildren } from './actions/collection-reader';
 import type { CountOptions, DataKeys, EntityInput, ListOptions, NumericKeys, QueryOptions, UniqueKeys } from './types';
+import type { GetManyOptions, GetOrCreateOptions } from './types';
 
 /** The static side of an Active Record class, as seen by BaseEntity's statics. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -68,8 +69,8 @@ export abstract class BaseEntity {
     return EntityMapper.of<T>(this).build(input);
   }
 
-  static async getOrCreate<T extends BaseEntity>(this: EntityClass<T>, input: EntityInput<T>): Promise<[T, boolean]> {
-    return repositoryOf<T>(this).getOrCreate(input);
+  static async getOrCreate<T extends BaseEntity>(this: EntityClass<T>, input: EntityInput<T>, options?: GetOrCreateOptions): Promise<[T, boolean]> {
+    return repositoryOf<T>(this).getOrCreate(input, options);
   }
 
   static async create<T extends BaseEntity>(this: EntityClass<T>, input: EntityInput<T> | T): Promise<T> {
@@ -103,22 +104,63 @@ export abstract class BaseEntity {
     return repositoryOf<T>(this).getWith(strId, children);
   }
 
+  /** See `Repository.getMany`: many entities by str id, in input order; `consistent: false` halves the read units. */
+  static async getMany<T extends BaseEntity>(this: EntityClass<T>, strIds: readonly string[], options?: GetManyOptions): Promise<Array<T | undefined>> {
+    return repositoryOf<T>(this).getMany(strIds, options);
+  }
+
+  /** See `Repository.update`; `returnEntity: false` resolves to `undefined`. */
+  static update<T extends BaseEntity>(
+    this: EntityClass<T>,
+    strId: string,
+    patch: Partial<EntityInput<T>>,
+    options: RepositoryUpdateOptions<T> & { returnEntity: false },
+  ): Promise<undefined>;
+  static update<T extends BaseEntity>(
+    this: EntityClass<T>,
+    strId: string,
+    patch: Partial<EntityInput<T>>,
+    options?: RepositoryUpdateOptions<T> & { returnEntity?: true },
+  ): Promise<T>;
+  static update<T extends BaseEntity>(this: EntityClass<T>, strId: string, patch: Partial<EntityInput<T>>, options?: RepositoryUpdateOptions<T>): Promise<T | undefined>;
   static async update<T extends BaseEntity>(
     this: EntityClass<T>,
     strId: string,
     patch: Partial<EntityInput<T>>,
-    options?: UpdateOptions<T>,
-  ): Promise<T> {
+    options?: RepositoryUpdateOptions<T>,
+  ): Promise<T | undefined> {
     return repositoryOf<T>(this).update(strId, patch, options);
   }
 
+  /** See `Repository.increment`; `returnEntity: false` resolves to `undefined`. */
+  static increment<T extends BaseEntity>(
+    this: EntityClass<T>,
+    strId: string,
+    field: NumericKeys<T>,
+    by: number | bigint | undefined,
+    options: RepositoryUpdateOptions<T> & { returnEntity: false },
+  ): Promise<undefined>;
+  static increment<T extends BaseEntity>(
+    this: EntityClass<T>,
+    strId: string,
+    field: NumericKeys<T>,
+    by?: number | bigint,
+    options?: RepositoryUpdateOptions<T> & { returnEntity?: true },
+  ): Promise<T>;
+  static increment<T extends BaseEntity>(
+    this: EntityClass<T>,
+    strId: string,
+    field: NumericKeys<T>,
+    by?: number | bigint,
+    options?: RepositoryUpdateOptions<T>,
+  ): Promise<T | undefined>;
   static async increment<T extends BaseEntity>(
     this: EntityClass<T>,
     strId: string,
     field: NumericKeys<T>,
     by?: number | bigint,
-    options?: UpdateOptions<T>,
-  ): Promise<T> {
+    options?: RepositoryUpdateOptions<T>,
+  ): Promise<T | undefined> {
     return repositoryOf<T>(this).increment(strId, field, by, options);
   }
 

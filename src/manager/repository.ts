@@ -8,7 +8,7 @@ import type { EntityIterable } from './entity-iterable';
 import { EntityLister } from './actions/entity-lister';
 import { renameEntity } from './actions/entity-renamer';
 import { EntityUpdater } from './actions/entity-updater';
-import type { UpdateOptions } from './actions/entity-updater';
+import type { RepositoryUpdateOptions } from './actions/entity-updater';
 import { EntityWriter } from './actions/entity-writer';
 import type { WriteOptions } from './actions/entity-writer';
 import { BatchOperations } from './actions/batch-operations';
@@ -19,6 +19,7 @@ import { readWithChildren } from './actions/collection-reader';
 import type { ChildClasses, WithChildren } from './actions/collection-reader';
 import type { RepositoryContext } from './context';
 import type { CountOptions, DataKeys, EntityInput, ListOptions, NumericKeys, QueryOptions, UniqueKeys } from './types';
+import type { GetManyOptions, GetOrCreateOptions } from './types';
 
 type Item = Record<string, AttributeValue>;
 
@@ -80,9 +81,10 @@ export class Repository<T extends object> {
   /**
    * The entity with this str id, created from `input` if there is none: `[entity, created]`.
    * Race-free: one conditional PutItem decides, so concurrent callers get one creator and one uid.
+   * `readFirst: true` reads (one consistent GetItem) before writing: cheaper when most calls find it.
    */
-  getOrCreate(input: EntityInput<T> | T): Promise<[T, boolean]> {
-    return this.writer.getOrCreate(input);
+  getOrCreate(input: EntityInput<T> | T, options?: GetOrCreateOptions): Promise<[T, boolean]> {
+    return this.writer.getOrCreate(input, options);
   }
 
   /** Writes a new entity; `EntityAlreadyExistsError` when its str id is taken. */
@@ -250,11 +252,15 @@ export class Repository<T extends object> {
    * the one request; a new key that needs stored values (a key field the patch leaves out) costs one
    * consistent GetItem first. `condition` (the operators of a query's `filter`) makes the update
    * apply only while the stored fields meet it, in the same request: `ConditionFailedError` otherwise.
+   * Resolves to the updated entity; with `returnEntity: false`, to `undefined` (no item in the answer).
    *
    * @example
    * await articles.update('how-to-train', { body }, { condition: { authorId: { eq: userId } } });
    */
-  update(strId: string, patch: Partial<EntityInput<T>>, options?: UpdateOptions<T>): Promise<T> {
+  update(strId: string, patch: Partial<EntityInput<T>>, options: RepositoryUpdateOptions<T> & { returnEntity: false }): Promise<undefined>;
+  update(strId: string, patch: Partial<EntityInput<T>>, options?: RepositoryUpdateOptions<T> & { returnEntity?: true }): Promise<T>;
+  update(strId: string, patch: Partial<EntityInput<T>>, options?: RepositoryUpdateOptions<T>): Promise<T | undefined>;
+  update(strId: string, patch: Partial<EntityInput<T>>, options?: RepositoryUpdateOptions<T>): Promise<T | undefined> {
     return this.updater.update(strId, patch, options);
   }
 
@@ -262,17 +268,21 @@ export class Repository<T extends object> {
    * Adds `by` (default 1, may be negative) to a number field atomically, in one UpdateItem; a field
    * that is part of an index key is read first and set to the sum, valid only while unchanged.
    */
-  increment(strId: string, field: NumericKeys<T>, by?: number | bigint, options?: UpdateOptions<T>): Promise<T> {
+  increment(strId: string, field: NumericKeys<T>, by: number | bigint | undefined, options: RepositoryUpdateOptions<T> & { returnEntity: false }): Promise<undefined>;
+  increment(strId: string, field: NumericKeys<T>, by?: number | bigint, options?: RepositoryUpdateOptions<T> & { returnEntity?: true }): Promise<T>;
+  increment(strId: string, field: NumericKeys<T>, by?: number | bigint, options?: RepositoryUpdateOptions<T>): Promise<T | undefined>;
+  increment(strId: string, field: NumericKeys<T>, by?: number | bigint, options?: RepositoryUpdateOptions<T>): Promise<T | undefined> {
     return this.updater.increment(strId, field, by, options);
   }
 
   /**
-   * Many entities by str id, in input order (`undefined` where none exists): strongly consistent
-   * BatchGetItem requests of up to 100 keys. A repeated id is read once and the same instance fills
-   * each of its positions. `BatchGetIncompleteError` (with the partial results) if some stay unread.
+   * Many entities by str id, in input order (`undefined` where none exists): BatchGetItem requests of
+   * up to 100 keys, strongly consistent unless `consistent: false` (half the read units; a write of
+   * the last second may not be seen). A repeated id is read once and the same instance fills each of
+   * its positions. `BatchGetIncompleteError` (with the partial results) if some stay unread.
    */
-  getMany(strIds: readonly string[]): Promise<Array<T | undefined>> {
-    return this.batches.getMany(strIds);
+  getMany(strIds: readonly string[], options?: GetManyOptions): Promise<Array<T | undefined>> {
+    return this.batches.getMany(strIds, options);
   }
 
   /**

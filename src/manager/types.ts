@@ -113,3 +113,24 @@ export type UniqueKeys<T> = {
   [K in keyof T]-?: NonNullable<T[K]> extends string | number ? K : never;
 }[keyof T] &
   string;
+
+/** Options of `getMany()`. */
+export interface GetManyOptions {
+  /**
+   * Strongly consistent reads (1 read unit per 4 KB per item): every write that succeeded before is
+   * seen. `false`: eventually consistent, half the read units, but a write of the last second or so
+   * may not be seen yet. @default true
+   */
+  consistent?: boolean;
+}
+
+/** Options of `getOrCreate()`. */
+export interface GetOrCreateOptions {
+  /**
+   * Read first: one consistent GetItem (1 read unit up to 4 KB) returns an existing entity without a
+   * write; only a miss sends the conditional create, which stays race-free. Pays off when most calls
+   * find the entity: a refused create costs the item's write units (twice with `@Unique()` fields),
+   * and a create after a miss costs the read on top. @default false
+   */
+  readFirst?: boolean;
+}

@@ -24,9 +24,13 @@ export function chunk<T>(items: readonly T[], size: number): T[][] {
   return chunks;
 }
 
-/** Strongly consistent, like the single-item reads: a batch read sees every write that succeeded before it. */
-export function batchGetInput(tableName: string, keys: readonly ItemKey[]): BatchGetItemCommandInput {
-  return { RequestItems: { [tableName]: { Keys: [...keys], ConsistentRead: true } } };
+/**
+ * Strongly consistent by default, like the single-item reads: a batch read sees every write that
+ * succeeded before it. `consistent: false` halves the read units (0.5 per 4 KB per item) and may
+ * miss writes of the last second or so.
+ */
+export function batchGetInput(tableName: string, keys: readonly ItemKey[], consistent = true): BatchGetItemCommandInput {
+  return { RequestItems: { [tableName]: { Keys: [...keys], ConsistentRead: consistent } } };
 }
 
 /** One unconditional put: BatchWriteItem accepts no condition expressions. */

@@ -22,6 +22,8 @@ export interface EntityUpdate {
   indexKeys?: readonly AttributeChange[];
   /** The caller's `condition` on fields, ANDed after the library's own (placeholders `#uc`/`:uc`). */
   conditions?: readonly AttributeCondition[];
+  /** What a successful update answers with: the whole new item (default), or nothing. */
+  returnValues?: 'ALL_NEW' | 'NONE';
 }
 
 /**
@@ -49,7 +51,7 @@ export function updateItemInput(tableName: string, key: ItemKey, update: EntityU
     Key: key,
     UpdateExpression: set.expression,
     ...guarded,
-    ReturnValues: 'ALL_NEW',
+    ReturnValues: update.returnValues ?? 'ALL_NEW',
     ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
   };
 }

@@ -21,6 +21,7 @@ import {
   putRequest,
 } from '../../operations/batch-commands';
 import type { RepositoryContext } from '../context';
+import type { GetManyOptions } from '../types';
 import { runBatch } from '../../runners/batch-runner';
 import { parentToWriteIn, unchangedStrId } from './entity-checks';
 
@@ -56,22 +57,21 @@ export class BatchOperations<T extends object> {
     this.retry = context.batchRetry ?? DEFAULT_BATCH_RETRY;
   }
 
-  /**
-   * The entities with these str ids, in input order (undefined where none is stored). `keep`, when
-   * given, sees each stored item before it is decoded: an item it refuses counts as not stored.
-   */
-  async getMany(strIds: readonly string[], keep?: (item: Item) => boolean): Promise<Array<T | undefined>> {
+  /** The entities with these str ids, in input order (undefined where none is stored). */
+  async getMany(strIds: readonly string[], options: GetManyOptions = {}): Promise<Array<T | undefined>> {
     const ids = this.checkedList(strIds, 'getMany');
+    const consistent = checkedConsistent(options, this.className);
     const keys = ids.map((strId) => this.mapper.keyOf(strId));
-    return this.getByKeys(keys, keep);
+    return this.getByKeys(keys, undefined, consistent);
   }
 
   /**
    * The entities with these primary keys, in order: what an index query returns (a child type's
    * entities may be in any parent's partition). A key given twice is read once, and one instance
-   * fills both positions, so saving it twice cannot conflict.
+   * fills both positions, so saving it twice cannot conflict. `keep`, when given, sees each stored
+   * item before it is decoded: an item it refuses counts as not stored.
    */
-  async getByKeys(keys: readonly ItemKey[], keep?: (item: Item) => boolean): Promise<Array<T | undefined>> {
+  async getByKeys(keys: readonly ItemKey[], keep?: (item: Item) => boolean, consistent = true): Promise<Array<T | undefined>> {
     const entries = new Map<string, KeyEntry & { key: ItemKey }>();
     for (const key of keys) {
       const keyId = keyIdOf(key);
@@ -79,7 +79,7 @@ export class BatchOperations<T extends object> {
       if (!entries.has(keyId)) entries.set(keyId, { strId: this.strIdOfItem(key), key, keyId });
     }
     const found = new Map<string, T>();
-    const outcome = await runBatch([...entries.values()], BATCH_GET_MAX_KEYS, (part) => this.getChunk(part, found, keep), this.retry);
+    const outcome = await runBatch([...entries.values()], BATCH_GET_MAX_KEYS, (part) => this.getChunk(part, found, keep, consistent), this.retry);
     const results = keys.map((key) => found.get(keyIdOf(key)));
     if (outcome.left.length > 0) {
       throw new BatchGetIncompleteError(this.className, outcome.left.map((e) => e.strId), results, outcome.failure);
@@ -121,9 +121,14 @@ export class BatchOperations<T extends object> {
     }
   }
 
-  private async getChunk<E extends KeyEntry & { key: ItemKey }>(part: E[], found: Map<string, T>, keep?: (item: Item) => boolean): Promise<E[]> {
+  private async getChunk<E extends KeyEntry & { key: ItemKey }>(
+    part: E[],
+    found: Map<string, T>,
+    keep: ((item: Item) => boolean) | undefined,
+    consistent: boolean,
+  ): Promise<E[]> {
     const { tableName, executor } = this.context;
-    const output = await executor.send('BatchGetItem', batchGetInput(tableName, part.map((e) => e.key)), this.className);
+    const output = await executor.send('BatchGetItem', batchGetInput(tableName, part.map((e) => e.key), consistent), this.className);
     for (const item of output.Responses?.[tableName] ?? []) {
       if (keep === undefined || keep(item)) found.set(keyIdOf(item), this.mapper.fromItem(item));
     }
@@ -223,6 +228,13 @@ export class BatchOperations<T extends object> {
   private get className(): string {
     return this.mapper.meta.className;
   }
+}
+
+/** `consistent` must be a boolean when given: a string 'false' would otherwise read consistently. */
+function checkedConsistent(options: GetManyOptions, className: string): boolean {
+  const consistent = (options ?? {}).consistent;
+  if (consistent === undefined || typeof consistent === 'boolean') return consistent ?? true;
+  throw new InvalidArgumentError(`getMany() option consistent must be true or false, got ${describeValue(consistent)}.`, className);
 }
 
 function keyIdOf(key: Item): string {

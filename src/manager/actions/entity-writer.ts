@@ -12,7 +12,7 @@ import { identityOfItem, writeIdOf } from '../../marshalling/stored-item';
 import type { ConditionalOutcome } from '../../runners/conditional-write';
 import type { RepositoryContext } from '../context';
 import type { AttributeCondition } from '../../expressions';
-import type { Filter } from '../types';
+import type { Filter, GetOrCreateOptions } from '../types';
 import { conditionFailure, writeConditions } from './write-conditions';
 
 /** Options of `save()` and `delete()` of a loaded entity. */
@@ -26,6 +26,12 @@ export interface WriteOptions<T = unknown> {
 }
 
 type Item = Record<string, AttributeValue>;
+
+function checkedReadFirst(className: string, options: GetOrCreateOptions): boolean {
+  const readFirst = (options ?? {}).readFirst;
+  if (readFirst === undefined || typeof readFirst === 'boolean') return readFirst ?? false;
+  throw new InvalidArgumentError(`getOrCreate() option readFirst must be true or false, got ${JSON.stringify(readFirst)}.`, className);
+}
 
 /** An existing item can vanish between a failed create and the read that follows; retry that often. */
 const GET_OR_CREATE_ATTEMPTS = 3;
@@ -57,12 +63,19 @@ export class EntityWriter<T extends object> {
     return entity;
   }
 
-  async getOrCreate(input: unknown): Promise<[T, boolean]> {
+  async getOrCreate(input: unknown, options: GetOrCreateOptions = {}): Promise<[T, boolean]> {
+    const readFirst = checkedReadFirst(this.className, options);
     const prepared = await prepareCreate(this.mapper, input);
     const { entity, strId, identity, item, uidGiven } = prepared;
     if (uidGiven) {
       const existing = await this.findByUid(identity.uid);
       if (existing) return [existing, false];
+    }
+    // A read is 1 read unit where a refused put costs the write units of the item (2x in a
+    // transaction). A miss goes on to the conditional create below, which alone decides a race.
+    if (readFirst) {
+      const stored = await this.fetchItem(strId);
+      if (stored) return [this.mapper.fromItem(stored), false];
     }
     if (this.unique) return this.unique.getOrCreate(prepared);
     const request = createItemInput(this.context.tableName, item);
