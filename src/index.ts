@@ -22,6 +22,8 @@ export type {
   WriteOptions,
   DeleteOptions,
   ListOptions,
+  ReadLimits,
+  ScanOptions,
   QueryOptions,
   QuerySelection,
   CountOptions,
@@ -84,5 +86,7 @@ export {
   BatchGetIncompleteError,
   BatchSaveIncompleteError,
   BatchDeleteIncompleteError,
+  ScanNotAllowedError,
+  ReadLimitExceededError,
 } from './errors';
-export type { ErrorCode, PropertyViolation, TransactionItemFailure } from './errors';
+export type { ErrorCode, PropertyViolation, TransactionItemFailure, ReadLimit } from './errors';

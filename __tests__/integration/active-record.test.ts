@@ -30,7 +30,7 @@ describeEachEngine('Active Record (BaseEntity)', (engine) => {
     expect((await User.findByUid(jane.uid))?.username).toBe('ar-jane');
     expect(await User.count()).toBe(2);
     expect((await User.query().toArray()).map((u) => u.username)).toEqual(['ar-john', 'ar-jane']);
-    expect((await User.scan().toArray()).map((u) => u.username).sort()).toEqual(['ar-jane', 'ar-john']);
+    expect((await User.scan({ allowScan: true }).toArray()).map((u) => u.username).sort()).toEqual(['ar-jane', 'ar-john']);
     expect(User.build({ username: 'x' })).toBeInstanceOf(User);
     await User.deleteByStr('ar-jane');
   });

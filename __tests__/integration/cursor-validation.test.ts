@@ -12,6 +12,8 @@ import { Group, User } from '../fixtures/entities';
 
 const forge = (...parts: string[]) => Buffer.from(JSON.stringify(parts), 'utf8').toString('base64url');
 const UID = '0190b2a4-4c1e-7a3b-8c2d-1e2f3a4b5c6d';
+/** A scan cursor holds a table key (its LastEvaluatedKey may be another type's item), behind a mark of its own. */
+const forgeScan = (partition: string, sort: string) => `S${forge(partition, sort)}`;
 
 describeEachEngine('forged cursors: InvalidArgumentError and no request', (engine) => {
   let em: EntityManager;
@@ -30,8 +32,9 @@ describeEachEngine('forged cursors: InvalidArgumentError and no request', (engin
     ['query: a 2,100-byte str id', () => em.getRepository(User).query({ cursor: forge('x'.repeat(2100), UID) })],
     ['query: a 1,100-character uid', () => em.getRepository(User).query({ cursor: forge('listed', 'u'.repeat(1100)) })],
     ['query: an upper-case uid', () => em.getRepository(User).query({ cursor: forge('listed', UID.toUpperCase()) })],
-    ['scan: a 2,100-byte str id', () => em.getRepository(User).scan({ cursor: forge('x'.repeat(2100)) })],
-    ['scan of a plain class: a 3-byte-per-character id over the limit', () => em.getRepository(Group).scan({ cursor: forge('€'.repeat(700)) })],
+    ['scan: a 2,100-byte partition key', () => em.getRepository(User).scan({ allowScan: true, cursor: forgeScan(`user#${'x'.repeat(2100)}`, 'user') })],
+    ['scan of a plain class: a 3-byte-per-character sort key over the limit', () => em.getRepository(Group).scan({ allowScan: true, cursor: forgeScan('group#g', '€'.repeat(700)) })],
+    ['scan: a query cursor', () => em.getRepository(User).scan({ allowScan: true, cursor: forge('listed', UID) })],
   ];
 
   it.each(cases)('%s', async (_label, list) => {

@@ -80,10 +80,10 @@ describeEachEngine('listing and counting', (engine) => {
   });
 
   it('scan finds the same entities (the expensive path), with limit and cursor', async () => {
-    const all = await users().scan().toArray();
+    const all = await users().scan({ allowScan: true }).toArray();
     expect(all.map((u) => u.username).sort()).toEqual(names);
-    const first = await users().scan({ limit: 10 }).page();
-    const rest = await users().scan({ cursor: first.cursor }).toArray();
+    const first = await users().scan({ allowScan: true, limit: 10 }).page();
+    const rest = await users().scan({ allowScan: true, cursor: first.cursor }).toArray();
     expect(first.items).toHaveLength(10);
     expect([...first.items, ...rest].map((u) => u.username).sort()).toEqual(names);
   });

@@ -57,7 +57,7 @@ describeEachEngine('a deleted table', (engine) => {
       ['update', () => users().update('before', { age: 3 }), undefined],
       ['query', () => users().query().toArray(), 'type-uid-index'],
       ['count', () => users().count(), 'type-uid-index'],
-      ['scan', () => users().scan().toArray(), undefined],
+      ['scan', () => users().scan({ allowScan: true }).toArray(), undefined],
       ['getByUid', () => users().getByUid('0190b2a4-4c1e-7a3b-8c2d-1e2f3a4b5c6d'), 'type-uid-index'],
     ])('%s', async (_label, act, indexName) => {
       const error = await Promise.resolve().then(act).catch((e: unknown) => e);

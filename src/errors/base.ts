@@ -23,6 +23,8 @@ export type ErrorCode =
   | 'TRANSACTION_CANCELED'
   | 'TRANSACTION_TOO_LARGE'
   | 'UNSUPPORTED_BY_ENGINE'
+  | 'SCAN_NOT_ALLOWED'
+  | 'READ_LIMIT_EXCEEDED'
   | 'DYNAMODB_REQUEST_FAILED';
 
 /** Brands our errors so that guards work across duplicate copies of the package. */

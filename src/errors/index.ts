@@ -25,3 +25,5 @@ export { BatchGetIncompleteError, BatchSaveIncompleteError, BatchDeleteIncomplet
 export type { BatchSaveOutcome } from './batch-errors';
 export { UniqueConstraintError, TransactionCanceledError, TransactionTooLargeError, CollectionTooLargeError } from './transaction-errors';
 export type { TransactionItemFailure } from './transaction-errors';
+export { ScanNotAllowedError, ReadLimitExceededError } from './read-errors';
+export type { ReadLimit, ReadLimitProgress } from './read-errors';

@@ -9,7 +9,7 @@ import type { RepositoryUpdateOptions } from './actions/entity-updater';
 import type { WriteOptions } from './actions/entity-writer';
 import type { DeleteOptions } from './actions/cascade-deleter';
 import type { ChildClasses, WithChildren } from './actions/collection-reader';
-import type { CountOptions, DataKeys, EntityInput, ListOptions, NumericKeys, QueryOptions, UniqueKeys } from './types';
+import type { CountOptions, DataKeys, EntityInput, NumericKeys, QueryOptions, ScanOptions, UniqueKeys } from './types';
 import type { GetManyOptions, GetOrCreateOptions } from './types';
 
 /** The static side of an Active Record class, as seen by BaseEntity's statics. */
@@ -196,7 +196,8 @@ export abstract class BaseEntity {
     return repositoryOf<T>(this).query(options);
   }
 
-  static scan<T extends BaseEntity>(this: EntityClass<T>, options?: ListOptions): EntityIterable<T> {
+  /** See `Repository.scan`: the whole table filtered to this class; needs `allowScan`. */
+  static scan<T extends BaseEntity>(this: EntityClass<T>, options?: ScanOptions): EntityIterable<T> {
     return repositoryOf<T>(this).scan(options);
   }
 

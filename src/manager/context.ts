@@ -10,4 +10,6 @@ export interface RepositoryContext {
   readonly tableName: string;
   /** Retries of getMany/saveMany/deleteMany; the defaults when absent. */
   readonly batchRetry?: ResolvedBatchRetry;
+  /** `scan()` without `allowScan` on the call is allowed (the EntityManager's `allowScan`). */
+  readonly allowScan?: boolean;
 }

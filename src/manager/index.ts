@@ -15,6 +15,8 @@ export type {
   NumericKeys,
   UniqueKeys,
   ListOptions,
+  ReadLimits,
+  ScanOptions,
   QueryOptions,
   QuerySelection,
   CountOptions,

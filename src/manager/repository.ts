@@ -18,7 +18,7 @@ import type { DeleteOptions } from './actions/cascade-deleter';
 import { readWithChildren } from './actions/collection-reader';
 import type { ChildClasses, WithChildren } from './actions/collection-reader';
 import type { RepositoryContext } from './context';
-import type { CountOptions, DataKeys, EntityInput, ListOptions, NumericKeys, QueryOptions, UniqueKeys } from './types';
+import type { CountOptions, DataKeys, EntityInput, NumericKeys, QueryOptions, ScanOptions, UniqueKeys } from './types';
 import type { GetManyOptions, GetOrCreateOptions } from './types';
 
 type Item = Record<string, AttributeValue>;
@@ -216,6 +216,8 @@ export class Repository<T extends object> {
    * Number of entities of this type, or of those a query selects (`index`, `where`, `filter`,
    * `createdAfter`/`createdBefore`): `Select: COUNT` queries summed over pages, never a scan. A
    * filter is billed for every item the key condition reads. Index counts are eventually consistent.
+   * `maxPages` / `maxReadUnits` bound the pages read: past them, `ReadLimitExceededError` carries
+   * the count so far and a `cursor` to count the rest (`count({ ...same, cursor })`).
    */
   count(options?: CountOptions<T>): Promise<number> {
     return this.lister.count(options);
@@ -226,7 +228,9 @@ export class Repository<T extends object> {
    * between `createdAfter` and `createdBefore`). With `index`: the entities whose key fields match
    * `where`, in the index's order. Page by page; `filter` drops entities after the read (each item read
    * is billed), `select` reads only some fields (the entities are then partial: reload to save).
-   * Eventually consistent: DynamoDB cannot read its indexes consistently.
+   * Eventually consistent: DynamoDB cannot read its indexes consistently. With `maxPages` /
+   * `maxReadUnits`, a page past them is not read: `ReadLimitExceededError` carries the cursor that
+   * resumes after the last entity delivered (and, from `toArray()` / `page()`, those entities).
    *
    * @example
    * const page = await articles.query({ index: 'byAuthor', where: { authorId: 'ada' }, order: 'desc', limit: 20 }).page();
@@ -239,9 +243,12 @@ export class Repository<T extends object> {
 
   /**
    * The expensive path: a full table Scan filtered to this type. It reads (and bills) every item of
-   * every type in the table. Prefer `query()`, which reads only this type.
+   * every type in the table, so it is refused (`ScanNotAllowedError`, before any request) unless
+   * `allowScan: true` is given here or to the EntityManager. Prefer `query()`, which reads only this
+   * type. `limit` is sent as the Scan's `Limit` (items read, of every type); pages follow until
+   * `limit` entities or the end. `maxPages` / `maxReadUnits` bound it as they bound `query()`.
    */
-  scan(options: ListOptions = {}): EntityIterable<T> {
+  scan(options: ScanOptions = {}): EntityIterable<T> {
     return this.lister.scan(options);
   }
 

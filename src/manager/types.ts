@@ -13,11 +13,35 @@ export type EntityInput<T> = { [K in Exclude<DataKeys<T>, 'version'>]?: T[K] };
 
 export type SortOrder = 'asc' | 'desc';
 
-export interface ListOptions {
+/**
+ * Bounds on what one listing or count may read. Before each page the bounds are checked against what
+ * was read so far: past either, a `ReadLimitExceededError` carries the cursor to resume from (never a
+ * silently shorter answer). The last page read may take the read units past `maxReadUnits`.
+ */
+export interface ReadLimits {
+  /** At most this many requests (pages) of DynamoDB. A positive integer. */
+  maxPages?: number;
+  /**
+   * At most this many read capacity units: as DynamoDB reports them (`ReturnConsumedCapacity` is
+   * asked), or computed from the item sizes where the engine reports none. A positive number.
+   */
+  maxReadUnits?: number;
+}
+
+export interface ListOptions extends ReadLimits {
   /** At most this many entities. When more remain, `cursor` lets the next call resume. */
   limit?: number;
   /** A cursor returned by a previous listing of the same kind, to resume after its last entity. */
   cursor?: string;
+}
+
+/** What `scan()` accepts: a listing's options and the opt-in to read the whole table. */
+export interface ScanOptions extends ListOptions {
+  /**
+   * A Scan reads (and bills) every item of every type in the table: refused (`ScanNotAllowedError`)
+   * unless this is true or the EntityManager was made with `allowScan: true`. Given here, it wins.
+   */
+  allowScan?: boolean;
 }
 
 /** A value an index key field may hold: the scalar types that have an order. */
@@ -93,8 +117,13 @@ export interface QueryOptions<T = unknown> extends ListOptions, QuerySelection<T
   select?: readonly DataKeys<T>[];
 }
 
-/** What `count()` accepts: which entities, as for `query()`. */
-export type CountOptions<T = unknown> = QuerySelection<T>;
+/**
+ * What `count()` accepts: which entities, as for `query()`, and bounds on the pages read. `cursor`
+ * (a `ReadLimitExceededError`'s, or a `query()` page's) counts only the entities after it.
+ */
+export interface CountOptions<T = unknown> extends QuerySelection<T>, ReadLimits {
+  cursor?: string;
+}
 
 export interface Page<T> {
   items: T[];

@@ -1,18 +1,20 @@
 import type { AttributeValue, QueryCommandInput, QueryCommandOutput } from '@aws-sdk/client-dynamodb';
 import { InvalidArgumentError, isDynamoSingleTableError, TableSchemaMismatchError } from '../../errors';
 import type { DynamoDBRequestError } from '../../errors';
-import { decodeCursor, encodeCursor, parentStrIdOfItem, primaryKeyOf, strIdOfItem } from '../../keys';
+import { decodeCursor, encodeCursor, parentStrIdOfItem, strIdOfItem } from '../../keys';
 import type { CursorPosition, ItemKey } from '../../keys';
 import type { EntityMapper } from '../../marshalling/entity-mapper';
 import { markPartial } from '../../marshalling/stored-state';
 import { ATTR } from '../../metadata/attributes';
 import type { EntityMetadata, IndexMetadata } from '../../metadata/types';
-import { countByTypeInput, queryByTypeInput, scanTypeInput } from '../../operations/entity-commands';
+import { countByTypeInput, queryByTypeInput } from '../../operations/entity-commands';
 import { keyCountInput, keyQueryInput } from '../../operations/query-commands';
 import { EMPTY_SOURCE, EntityIterable, checkLimit } from '../entity-iterable';
-import type { PageSource } from '../entity-iterable';
+import type { ListingBounds, PageSource } from '../entity-iterable';
 import type { RepositoryContext } from '../context';
-import type { CountOptions, ListOptions, QueryOptions } from '../types';
+import { ReadBudget, checkReadLimits, isBounded, keyReadUnits, measuredInput, pageReadUnits, sumUnits } from '../read-budget';
+import type { CountOptions, QueryOptions, ScanOptions } from '../types';
+import { scanEntities } from './table-scan';
 import { planRead, stillMatches } from './read-plan';
 import type { ReadPlan } from './read-plan';
 
@@ -45,21 +47,33 @@ export class EntityLister<T extends object> {
     this.metadata = mapper.meta;
   }
 
-  /** Number of entities matching: `Select: COUNT` queries, page after page (a keys-only index reads no entity). */
+  /**
+   * Number of entities matching: `Select: COUNT` queries, page after page (a keys-only index reads no
+   * entity). From `cursor`, only those after it; past `maxPages` / `maxReadUnits`, a
+   * `ReadLimitExceededError` with the count so far and the cursor to count the rest from.
+   */
   async count(options: CountOptions<T> = {}): Promise<number> {
-    const { select, limit, order, cursor, ...selection } = (options ?? {}) as QueryOptions<T>;
-    if ([select, limit, order, cursor].some((given) => given !== undefined)) {
-      throw new InvalidArgumentError('count() takes index, where, filter, createdAfter and createdBefore only.', this.metadata.className);
+    const { className } = this.metadata;
+    const { select, limit, order, cursor, maxPages, maxReadUnits, ...selection } = (options ?? {}) as QueryOptions<T>;
+    if ([select, limit, order].some((given) => given !== undefined)) {
+      throw new InvalidArgumentError('count() takes index, where, filter, createdAfter, createdBefore, cursor, maxPages and maxReadUnits only.', className);
     }
+    const limits = checkReadLimits({ maxPages, maxReadUnits }, className);
     const plan = planRead(this.metadata, this.mapper.plan, selection, this.mapper.parentStrId);
+    const position = cursor === undefined ? undefined : decodeCursor(cursor, this.metadata, plan.cursorKind);
+    let startKey = position && plan.startKeyOf(position);
     if (plan.empty) return 0;
+    const budget = new ReadBudget(limits, className, 'count()');
+    const measure = isBounded(limits);
     let total = 0;
-    let startKey: ItemKey | undefined;
     do {
+      // Before the first page nothing was read, so the bounds stop only a later one: startKey is set.
+      budget.check(() => ({ cursor: this.cursorAfter(plan, startKey as Item), count: total }));
       const input = plan.query
         ? keyCountInput(this.context.tableName, plan.query, startKey)
         : countByTypeInput(this.context.tableName, this.metadata.typeName, startKey);
-      const output = await this.sendQuery(input, plan.index);
+      const output = await this.sendQuery(measuredInput(input, measure), plan.index);
+      budget.add(measure ? pageReadUnits(output, input.ConsistentRead === true) : undefined);
       total += output.Count ?? 0;
       startKey = output.LastEvaluatedKey;
     } while (startKey);
@@ -71,29 +85,35 @@ export class EntityLister<T extends object> {
    * eventually consistent: a write may take a moment to show.
    */
   query(options: QueryOptions<T> = {}): EntityIterable<T> {
-    const { limit: givenLimit, order, cursor, ...selection } = options ?? {};
+    const { limit: givenLimit, order, cursor, maxPages, maxReadUnits, ...selection } = options ?? {};
     const { className } = this.metadata;
     const limit = checkLimit(givenLimit, className);
+    const limits = checkReadLimits({ maxPages, maxReadUnits }, className);
+    const bounds: ListingBounds = { limits, entity: className, operation: 'query()' };
     const descending = checkOrder(order, className);
     const plan = planRead(this.metadata, this.mapper.plan, selection, this.mapper.parentStrId);
     const position = cursor === undefined ? undefined : decodeCursor(cursor, this.metadata, plan.cursorKind);
     const startKey = position && plan.startKeyOf(position);
     if (plan.empty) return EntityIterable.over<T, never>(EMPTY_SOURCE, () => undefined as never, undefined, limit);
-    if (plan.index && plan.readsByKey) return this.keysOnlyQuery(plan, plan.index, descending, startKey, limit);
+    if (plan.index && plan.readsByKey) return this.keysOnlyQuery(plan, plan.index, descending, startKey, limit, bounds);
+    const measure = isBounded(limits);
     const source: PageSource = {
       fetch: async (from, pageLimit) => {
         const request = { startKey: from, limit: pageLimit, descending };
         const input = plan.query
           ? keyQueryInput(this.context.tableName, { ...plan.query, ...request })
           : queryByTypeInput(this.context.tableName, this.metadata.typeName, request);
-        const output = await this.sendQuery(input, plan.index);
-        return { items: output.Items ?? [], lastKey: output.LastEvaluatedKey };
+        const output = await this.sendQuery(measuredInput(input, measure), plan.index);
+        const units = measure ? pageReadUnits(output, input.ConsistentRead === true) : undefined;
+        return { items: output.Items ?? [], lastKey: output.LastEvaluatedKey, units };
       },
       cursorAfter: (item) => this.cursorAfter(plan, item),
+      // A Query's LastEvaluatedKey is an item of this very query (its key condition names the type).
+      cursorAt: (key) => this.cursorAfter(plan, key),
       filtered: plan.filtered,
     };
     const decode = plan.partial ? (item: Item) => this.partialEntity(item) : (item: Item) => this.mapper.fromItem(item);
-    return new EntityIterable(source, decode, startKey, limit);
+    return new EntityIterable(source, decode, startKey, limit, bounds);
   }
 
   /**
@@ -102,53 +122,40 @@ export class EntityLister<T extends object> {
    * between the two reads is skipped, and so is one whose fields changed so that it no longer matches
    * the query (its key condition or filter); the cursor still follows the index items.
    */
-  private keysOnlyQuery(plan: ReadPlan, index: IndexMetadata, descending: boolean, startKey: ItemKey | undefined, limit: number | undefined) {
+  private keysOnlyQuery(plan: ReadPlan, index: IndexMetadata, descending: boolean, startKey: ItemKey | undefined, limit: number | undefined, bounds: ListingBounds) {
     const query = plan.query as NonNullable<ReadPlan['query']>;
     const matches = (item: Item) => stillMatches(this.metadata, plan, item);
+    const measure = isBounded(bounds.limits);
     const source: PageSource<KeyedEntity<T>> = {
       fetch: async (from, pageLimit) => {
         const input = keyQueryInput(this.context.tableName, { ...query, startKey: from, limit: pageLimit, descending });
-        const output = await this.sendQuery(input, index);
+        const output = await this.sendQuery(measuredInput(input, measure), index);
         const indexItems = output.Items ?? [];
         const keys = indexItems.map((item) => ({ [ATTR.pk]: item[ATTR.pk] as AttributeValue, [ATTR.sk]: item[ATTR.sk] as AttributeValue }));
-        const entities = indexItems.length > 0 ? await this.getByKeys(keys, matches) : [];
+        // The entities' BatchGetItem is estimated from the items it found: its answer stays in the batch machinery.
+        const found: Item[] = [];
+        const keep = measure ? (item: Item) => found.push(item) > 0 && matches(item) : matches;
+        const entities = indexItems.length > 0 ? await this.getByKeys(keys, keep) : [];
         const items = indexItems.flatMap((indexItem, i) => {
           const entity = entities[i];
           return entity === undefined ? [] : [{ indexItem, entity }];
         });
-        return { items, lastKey: output.LastEvaluatedKey };
+        const units = measure ? sumUnits(pageReadUnits(output, false), keyReadUnits(keys.length, found)) : undefined;
+        return { items, lastKey: output.LastEvaluatedKey, units };
       },
       cursorAfter: (record) => this.cursorAfter(plan, record.indexItem),
+      cursorAt: (key) => this.cursorAfter(plan, key),
       filtered: plan.filtered,
     };
-    return EntityIterable.over(source, (record: KeyedEntity<T>) => record.entity, startKey, limit);
+    return EntityIterable.over(source, (record: KeyedEntity<T>) => record.entity, startKey, limit, bounds);
   }
 
   /**
    * The expensive path: a full table Scan filtered to this type. It reads (and bills) every item of
-   * every type in the table. Prefer `query()`, which reads only this type.
+   * every type in the table, so it needs `allowScan` (here or on the EntityManager). Prefer `query()`.
    */
-  scan(options: ListOptions = {}): EntityIterable<T> {
-    const { className } = this.metadata;
-    if (this.mapper.parentStrId !== undefined) {
-      throw new InvalidArgumentError(
-        `${className}: scan() reads the whole table, and this repository is scoped to one parent.`,
-        className,
-        { hint: "Read the parent's collection with query(), one Query." },
-      );
-    }
-    const limit = checkLimit(options.limit, className);
-    const position = options.cursor === undefined ? undefined : decodeCursor(options.cursor, this.metadata, 'scan');
-    const source = {
-      fetch: async (from: ItemKey | undefined) => {
-        const input = scanTypeInput(this.context.tableName, this.metadata.typeName, from);
-        const output = await this.context.executor.send('Scan', input, className);
-        return { items: output.Items ?? [], lastKey: output.LastEvaluatedKey };
-      },
-      cursorAfter: (item: Item) => encodeCursor('scan', this.positionOf(item), this.metadata),
-    };
-    const startKey = position && primaryKeyOf(this.metadata, position.strId, position.parent);
-    return new EntityIterable(source, (item) => this.mapper.fromItem(item), startKey, limit);
+  scan(options: ScanOptions = {}): EntityIterable<T> {
+    return scanEntities(this.context, this.mapper, options);
   }
 
   private partialEntity(item: Item): T {
