@@ -68,6 +68,7 @@ export class EntityManager {
   private readonly context: RepositoryContext;
   private readonly batchRetry: ResolvedBatchRetry;
   private readonly entities: readonly Constructor[] | undefined;
+  private readonly allowScan: boolean;
   private readonly logger: Logger | undefined;
 
   constructor(options: EntityManagerOptions) {
@@ -83,6 +84,10 @@ export class EntityManager {
     this.tableName = options.tableName;
     this.batchRetry = resolveBatchRetry(options.batchRetry);
     this.entities = checkedEntities(options.entities);
+    if (options.allowScan !== undefined && typeof options.allowScan !== 'boolean') {
+      throw new InvalidArgumentError(`allowScan must be true or false, got ${String(options.allowScan)}.`);
+    }
+    this.allowScan = options.allowScan ?? false;
     this.logger = options.logger;
     this.executor = new RequestExecutor(options.client, {
       logger: options.logger,
@@ -96,7 +101,7 @@ export class EntityManager {
   getRepository<T extends object>(target: Constructor<T>): Repository<T> {
     let repository = this.repositories.get(target);
     if (!repository) {
-      repository = new Repository<object>({ executor: this.executor, tableName: this.tableName, batchRetry: this.batchRetry }, target);
+      repository = new Repository<object>({ executor: this.executor, tableName: this.tableName, batchRetry: this.batchRetry, allowScan: this.allowScan }, target);
       const hooks = this.executor.costs;
       if (hooks) repository = meterRepository(repository, { hooks, logger: this.logger });
       this.repositories.set(target, repository);
