@@ -34,7 +34,7 @@ export interface EngineCapabilities {
   ttl: boolean;
   /** UpdateTable can add a global secondary index to an existing table (GlobalSecondaryIndexUpdates Create). */
   onlineIndexCreation: boolean;
-  /** ConsumedCapacity follows DynamoDB's billing (per item, rounded per 1 KB / 4 KB, halved for eventual reads). */
+  /** The table's ConsumedCapacity follows DynamoDB's rounding (per item, per 1 KB / 4 KB, halved for eventual reads); index copies may be left out. */
   billedCapacity: boolean;
 }
 
