@@ -9,6 +9,7 @@ export { Transaction } from './transaction';
 export type { EntityRef, LoadedRefs } from './transact-get';
 export type { EntityTarget, ScopedTarget } from './entity-target';
 export type { EnsureTableOptions } from '../runners/table-setup';
+export type { RepositoryUpdateOptions } from './actions/entity-updater';
 export type {
   EntityInput,
   DataKeys,
@@ -17,6 +18,8 @@ export type {
   ListOptions,
   ReadLimits,
   ScanOptions,
+  GetManyOptions,
+  GetOrCreateOptions,
   QueryOptions,
   QuerySelection,
   CountOptions,
