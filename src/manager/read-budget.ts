@@ -1,7 +1,7 @@
-import type { AttributeValue, ConsumedCapacity } from '@aws-sdk/client-dynamodb';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { estimatedUnits, reportedUnits } from '../client/capacity-estimate';
 import { InvalidArgumentError, ReadLimitExceededError } from '../errors';
 import type { ReadLimit } from '../errors';
-import { itemSize } from '../marshalling/item-size';
 import type { ReadLimits } from './types';
 
 type Item = Record<string, AttributeValue>;
@@ -12,29 +12,24 @@ export interface PageUnits {
   estimated: boolean;
 }
 
-/** DynamoDB bills reads per 4 KB, rounded up per request (per item for a BatchGetItem). */
-const READ_UNIT_BYTES = 4096;
-
-const unitsOfBytes = (bytes: number, consistent: boolean) => Math.max(1, Math.ceil(bytes / READ_UNIT_BYTES)) * (consistent ? 1 : 0.5);
-
 /**
- * The read units of a Query or Scan answer: its `ConsumedCapacity`, or, from an engine that reports
- * none, the size of the items it returned by DynamoDB's rules (a lower bound when a filter dropped
+ * The read units of a Query or Scan: its `ConsumedCapacity`, or, from an engine that reports none,
+ * the size of the items it returned by DynamoDB's billing rules (a lower bound when a filter dropped
  * items, which were read and billed too, or for `Select: COUNT`, which returns none).
  */
-export function pageReadUnits(output: { ConsumedCapacity?: ConsumedCapacity; Items?: Item[] }, consistent: boolean): PageUnits {
-  const reported = output.ConsumedCapacity?.CapacityUnits;
-  if (reported !== undefined) return { readUnits: reported, estimated: false };
-  let bytes = 0;
-  for (const item of output.Items ?? []) bytes += itemSize(item);
-  return { readUnits: unitsOfBytes(bytes, consistent), estimated: true };
+export function pageReadUnits(operation: 'Query' | 'Scan', input: object, output: object): PageUnits {
+  const reported = reportedUnits(operation, output as Record<string, unknown>);
+  if (reported !== undefined) return { readUnits: reported.readUnits, estimated: false };
+  return { readUnits: estimatedUnits(operation, input as Record<string, unknown>, output as Record<string, unknown>).readUnits, estimated: true };
 }
 
-/** A consistent BatchGetItem of `keys` keys that found `found`: each item rounded up on its own, a miss one unit. */
-export function keyReadUnits(keys: number, found: readonly Item[]): PageUnits {
-  let readUnits = Math.max(0, keys - found.length);
-  for (const item of found) readUnits += unitsOfBytes(itemSize(item), true);
-  return { readUnits, estimated: true };
+/**
+ * The consistent BatchGetItem that read a keys-only page's entities, which found `found` of `keys`:
+ * always estimated, since its answer stays in the batch machinery.
+ */
+export function keyReadUnits(keys: readonly Item[], found: readonly Item[]): PageUnits {
+  const request = { RequestItems: { table: { Keys: keys, ConsistentRead: true } } };
+  return { readUnits: estimatedUnits('BatchGetItem', request, { Responses: { table: found } }).readUnits, estimated: true };
 }
 
 /** `maxPages` and `maxReadUnits` as given: checked before any request (a JSON body may send anything). */

@@ -73,7 +73,7 @@ export class EntityLister<T extends object> {
         ? keyCountInput(this.context.tableName, plan.query, startKey)
         : countByTypeInput(this.context.tableName, this.metadata.typeName, startKey);
       const output = await this.sendQuery(measuredInput(input, measure), plan.index);
-      budget.add(measure ? pageReadUnits(output, input.ConsistentRead === true) : undefined);
+      budget.add(measure ? pageReadUnits('Query', input, output) : undefined);
       total += output.Count ?? 0;
       startKey = output.LastEvaluatedKey;
     } while (startKey);
@@ -104,7 +104,7 @@ export class EntityLister<T extends object> {
           ? keyQueryInput(this.context.tableName, { ...plan.query, ...request })
           : queryByTypeInput(this.context.tableName, this.metadata.typeName, request);
         const output = await this.sendQuery(measuredInput(input, measure), plan.index);
-        const units = measure ? pageReadUnits(output, input.ConsistentRead === true) : undefined;
+        const units = measure ? pageReadUnits('Query', input, output) : undefined;
         return { items: output.Items ?? [], lastKey: output.LastEvaluatedKey, units };
       },
       cursorAfter: (item) => this.cursorAfter(plan, item),
@@ -140,7 +140,7 @@ export class EntityLister<T extends object> {
           const entity = entities[i];
           return entity === undefined ? [] : [{ indexItem, entity }];
         });
-        const units = measure ? sumUnits(pageReadUnits(output, false), keyReadUnits(keys.length, found)) : undefined;
+        const units = measure ? sumUnits(pageReadUnits('Query', input, output), keyReadUnits(keys, found)) : undefined;
         return { items, lastKey: output.LastEvaluatedKey, units };
       },
       cursorAfter: (record) => this.cursorAfter(plan, record.indexItem),

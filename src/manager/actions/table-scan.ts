@@ -37,7 +37,7 @@ export function scanEntities<T extends object>(context: RepositoryContext, mappe
     fetch: async (from, pageLimit) => {
       const input = scanTypeInput(context.tableName, meta.typeName, from, pageLimit);
       const output = await context.executor.send('Scan', measuredInput(input, measure), className);
-      return { items: output.Items ?? [], lastKey: output.LastEvaluatedKey, units: measure ? pageReadUnits(output, false) : undefined };
+      return { items: output.Items ?? [], lastKey: output.LastEvaluatedKey, units: measure ? pageReadUnits('Scan', input, output) : undefined };
     },
     cursorAfter: (item) => encodeScanCursor(meta, item),
     // A Scan's LastEvaluatedKey may be another type's item: the cursor holds any table key.
