@@ -4,6 +4,7 @@ import type { EngineContext, EngineRoute } from './server';
 import { keysByTable, readItem, updatedItem, withItemLocks, writeItem } from './transact-store';
 import { transactItemsOf, validateGetMembers, validateWriteMembers, validationError } from './transact-validation';
 import type { TransactDb, WriteMember } from './transact-validation';
+import { readCapacity, writeCapacity } from './transact-capacity';
 
 /**
  * TransactWriteItems and TransactGetItems, with DynamoDB's documented semantics: every member is
@@ -32,11 +33,11 @@ function cancelled(reasons: CancellationReason[]): EngineError {
 async function transactWriteItems(context: EngineContext, data: Item): Promise<Item> {
   const items = transactItemsOf(context, data);
   const token = clientRequestToken(context, data);
-  if (token === undefined) return writeAll(context, items);
+  if (token === undefined) return writeAll(context, data, items);
   const tokens = tokensOf(context);
   if (claimToken(tokens, token, stableJson(items)) === 'replay') return {};
   try {
-    const answer = await writeAll(context, items);
+    const answer = await writeAll(context, data, items);
     tokens.set(token, { ...(tokens.get(token) as TokenUse), settledAt: Date.now() });
     return answer;
   } catch (error) {
@@ -46,14 +47,20 @@ async function transactWriteItems(context: EngineContext, data: Item): Promise<I
   }
 }
 
-async function writeAll(context: EngineContext, items: Item[]): Promise<Item> {
+async function writeAll(context: EngineContext, data: Item, items: Item[]): Promise<Item> {
   const members = await validateWriteMembers(context, items);
-  await withItemLocks(context.store, keysByTable(members), () => applyLocked(context, members));
-  return {};
+  const { oldItems, newItems } = await withItemLocks(context.store, keysByTable(members), () => applyLocked(context, members));
+  const capacity = writeCapacity(context.modules.db, data, members, oldItems, newItems);
+  return capacity ? { ConsumedCapacity: capacity } : {};
+}
+
+interface Applied {
+  oldItems: Array<Item | undefined>;
+  newItems: Array<Item | undefined>;
 }
 
 /** Under the item locks: conditions, then the new items, then every write, or a cancellation. */
-async function applyLocked(context: EngineContext, members: readonly WriteMember[]): Promise<void> {
+async function applyLocked(context: EngineContext, members: readonly WriteMember[]): Promise<Applied> {
   const { store, modules } = context;
   const oldItems = await Promise.all(members.map((member) => readItem(store, member.table.TableName, member.key)));
   const failed = members.map((member, index) => modules.db.checkConditional(member.data, oldItems[index]) != null);
@@ -71,6 +78,7 @@ async function applyLocked(context: EngineContext, members: readonly WriteMember
       return writeItem(modules, store, member.table, member.key, oldItems[index], outcome.item);
     }),
   );
+  return { oldItems, newItems: outcomes.map((outcome) => (outcome as { item: Item | undefined }).item) };
 }
 
 function conditionFailed(member: WriteMember, oldItem: Item | undefined): CancellationReason {
@@ -107,7 +115,8 @@ async function transactGetItems(context: EngineContext, data: Item): Promise<Ite
     const paths = (members[index].data._projection as Item | undefined)?.paths;
     return { Item: paths ? db.mapPaths(paths, item) : item };
   });
-  return { Responses: responses };
+  const capacity = readCapacity(context.modules.db, data, members.map((member) => member.table.TableName), items);
+  return capacity ? { Responses: responses, ConsumedCapacity: capacity } : { Responses: responses };
 }
 
 // ClientRequestToken idempotency.
