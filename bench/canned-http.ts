@@ -45,6 +45,29 @@ export function serviceError(type: string, extra: object = {}): CannedResponse {
   return { statusCode: 400, body: Buffer.from(JSON.stringify(payload), 'utf8') };
 }
 
+/**
+ * DynamoDB answers `ReturnConsumedCapacity` with a `ConsumedCapacity` member; so do the canned answers
+ * (1 unit, computed once per canned body), so that a library asking for it measures what it does with
+ * DynamoDB's answer rather than a fallback for engines that leave it out.
+ */
+const CAPACITY_REQUEST = Buffer.from('"ReturnConsumedCapacity"');
+const withCapacityCache = new WeakMap<Uint8Array, Uint8Array>();
+
+function asksForCapacity(request: HttpRequest): boolean {
+  const body: unknown = request.body;
+  return body instanceof Uint8Array ? Buffer.from(body.buffer, body.byteOffset, body.byteLength).includes(CAPACITY_REQUEST) : bodyText(request).includes('"ReturnConsumedCapacity"');
+}
+
+function withCapacity(body: Uint8Array): Uint8Array {
+  let answer = withCapacityCache.get(body);
+  if (!answer) {
+    const payload = JSON.parse(Buffer.from(body).toString('utf8')) as object;
+    answer = Buffer.from(JSON.stringify({ ...payload, ConsumedCapacity: { TableName: 'bench', CapacityUnits: 1 } }), 'utf8');
+    withCapacityCache.set(body, answer);
+  }
+  return answer;
+}
+
 const refuse: Responder = (operation) => {
   throw new Error(`No canned answer for ${operation}`);
 };
@@ -68,7 +91,7 @@ export class CannedHttpHandler implements HttpHandler<Record<string, never>> {
     this.requests += 1;
     if (this.recording) this.sent.push(operation);
     const canned = this.responder(operation, request);
-    const body = canned.body;
+    const body = canned.statusCode === 200 && asksForCapacity(request) ? withCapacity(canned.body) : canned.body;
     return {
       response: new HttpResponse({
         statusCode: canned.statusCode,

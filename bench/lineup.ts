@@ -3,7 +3,7 @@ import type { DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { CannedHttpHandler, cannedClientConfig } from './canned-http';
 import { dynamooseContender } from './contenders/dynamoose';
 import { electroContender } from './contenders/electrodb';
-import { oursContender } from './contenders/ours';
+import { OURS_WITH_COSTS, oursContender } from './contenders/ours';
 import { rawContender } from './contenders/raw';
 import { toolboxContender } from './contenders/toolbox';
 import type { Contender } from './contenders/types';
@@ -19,11 +19,12 @@ export interface Entrant {
 export const SAMPLE_COUNT = 250;
 
 /** The contenders in report order; the raw SDK first: it is the reference every ratio is taken against. */
-export const CONTENDER_NAMES = ['raw SDK', 'dynamo-single-table', 'ElectroDB', 'DynamoDB-Toolbox', 'Dynamoose'] as const;
+export const CONTENDER_NAMES = ['raw SDK', 'dynamo-single-table', OURS_WITH_COSTS, 'ElectroDB', 'DynamoDB-Toolbox', 'Dynamoose'] as const;
 
 const FACTORIES: Record<(typeof CONTENDER_NAMES)[number], (config: DynamoDBClientConfig) => Contender> = {
   'raw SDK': (config) => rawContender(new DynamoDBClient(config)),
   'dynamo-single-table': (config) => oursContender(new DynamoDBClient(config)),
+  [OURS_WITH_COSTS]: (config) => oursContender(new DynamoDBClient(config), { costs: true }),
   ElectroDB: (config) => electroContender(new DynamoDBClient(config)),
   'DynamoDB-Toolbox': (config) => toolboxContender(new DynamoDBClient(config)),
   Dynamoose: (config) => dynamooseContender(config),

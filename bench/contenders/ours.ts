@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { IsEmail, IsInt, Min } from 'class-validator';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BaseEntity, EntityManager, Field, Index, StrId, Table } from '../../src';
-import type { Repository } from '../../src';
+import type { CostHooks, Repository } from '../../src';
 import { ARTICLE_COUNT, ARTICLE_TYPE, AUTHOR, changeOf, COMMENT_TYPE, PLAYER_TYPE, POST, POST_TYPE, SUBJECT, USER_TYPE } from '../fixture';
 import type { ArticleData, CommentData, PostData, UserData } from '../fixture';
 import { libraryVersion } from '../paths';
@@ -73,6 +73,8 @@ export class Comment extends BaseEntity {
 }
 
 export const OURS_TABLE = 'bench';
+/** The same contender with cost hooks on (`costs` on the EntityManager). */
+export const OURS_WITH_COSTS = 'dynamo-single-table +costs';
 
 /** `repository.update(strId, patch)` (one UpdateItem) once it exists; until then, save() of a loaded entity. */
 type PartialUpdate = (strId: string, patch: { email: string; age: number }) => Promise<unknown>;
@@ -82,8 +84,22 @@ export function partialUpdateOf(users: Repository<User>): PartialUpdate | undefi
   return typeof update === 'function' ? update.bind(users) : undefined;
 }
 
-export function oursContender(client: DynamoDBClient): Contender {
-  const manager = new EntityManager({ client, tableName: OURS_TABLE });
+/** Cost hooks that do the least a real one does (sum the units), to measure what reporting itself costs. */
+function summingCostHooks(): CostHooks {
+  const totals = { requests: 0, calls: 0, units: 0 };
+  return {
+    request: (cost) => {
+      totals.requests += 1;
+      totals.units += cost.readUnits + cost.writeUnits;
+    },
+    call: () => {
+      totals.calls += 1;
+    },
+  };
+}
+
+export function oursContender(client: DynamoDBClient, options: { costs?: boolean } = {}): Contender {
+  const manager = new EntityManager({ client, tableName: OURS_TABLE, costs: options.costs ? summingCostHooks() : undefined });
   const users = manager.getRepository(User);
   const articles = manager.getRepository(Article);
   const posts = manager.getRepository(Post);
@@ -91,7 +107,7 @@ export function oursContender(client: DynamoDBClient): Contender {
   const partialUpdate = partialUpdateOf(users);
   let iteration = 0;
   return {
-    name: 'dynamo-single-table',
+    name: options.costs ? OURS_WITH_COSTS : 'dynamo-single-table',
     version: `dynamo-single-table ${libraryVersion()} (src)`,
     notes: {
       get: 'repository.getByStr: GetItem (consistent), hydrate a User instance',
