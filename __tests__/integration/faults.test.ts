@@ -40,11 +40,16 @@ describeEachEngine('Faults', (engine, lane) => {
   });
 
   /** A manager on the shared table whose requests go through a FaultInjector. */
-  function faulty(sdkMaxAttempts: number, rule?: Omit<FaultRule, 'operation'> & { operation?: FaultRule['operation'] }, batchRetry = FAST_RETRY) {
+  function faulty(
+    sdkMaxAttempts: number,
+    rule?: Omit<FaultRule, 'operation'> & { operation?: FaultRule['operation'] },
+    batchRetry = FAST_RETRY,
+    batchConcurrency?: number,
+  ) {
     const { client, faults } = faultyClient(engine(), { maxAttempts: sdkMaxAttempts });
     clients.push(client);
     if (rule) faults.inject({ operation: () => true, ...rule });
-    const manager = new EntityManager({ client, tableName: em().tableName, batchRetry });
+    const manager = new EntityManager({ client, tableName: em().tableName, batchRetry, batchConcurrency });
     return { groups: manager.getRepository(Group), faults };
   }
 
@@ -123,8 +128,8 @@ describeEachEngine('Faults', (engine, lane) => {
       expect(Object.keys(await stored(prefix))).toHaveLength(60);
     });
 
-    it('saveMany under dropped connections: entities whose request was applied unanswered are flagged, not claimed', async () => {
-      const { groups } = faulty(1, { operation: 'BatchWriteItem', fault: { kind: 'dropAfterApply' }, skip: 1 }, GIVE_UP_FAST);
+    it('saveMany under dropped connections, one chunk at a time: entities whose request was applied unanswered are flagged, not claimed', async () => {
+      const { groups } = faulty(1, { operation: 'BatchWriteItem', fault: { kind: 'dropAfterApply' }, skip: 1 }, GIVE_UP_FAST, 1);
       const { prefix, input } = newGroups(60);
       const error = (await groups.saveMany(input).catch((e: unknown) => e)) as BatchSaveIncompleteError<Group>;
       expect(error).toBeInstanceOf(BatchSaveIncompleteError);
@@ -134,6 +139,18 @@ describeEachEngine('Faults', (engine, lane) => {
       // The second chunk really was applied (the engine answered; the answer was lost); the third never sent.
       const names = Object.keys(await stored(prefix)).sort();
       expect(names).toEqual(input.slice(0, 50).map((g) => g.name));
+    });
+
+    it('saveMany under dropped connections, chunks in parallel: every chunk in flight is flagged, none claimed', async () => {
+      const { groups } = faulty(1, { operation: 'BatchWriteItem', fault: { kind: 'dropAfterApply' }, skip: 1 }, GIVE_UP_FAST, 3);
+      const { prefix, input } = newGroups(60);
+      const error = (await groups.saveMany(input).catch((e: unknown) => e)) as BatchSaveIncompleteError<Group>;
+      expect(error).toBeInstanceOf(BatchSaveIncompleteError);
+      // The 3 chunks went out together: one answered, two applied with their answers lost.
+      expect([error.saved.length, error.unsaved.length, error.outcomeUnknown.length]).toEqual([25, 35, 35]);
+      expect(error.outcomeUnknown).toEqual(error.unsaved);
+      expect([...error.saved, ...error.unsaved].map((g) => g.name).sort()).toEqual(input.map((g) => g.name));
+      expect(Object.keys(await stored(prefix)).sort()).toEqual(input.map((g) => g.name));
     });
 
     it('getMany under endless partial UnprocessedKeys: exactly the keys never served are named', async () => {

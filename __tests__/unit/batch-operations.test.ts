@@ -62,8 +62,9 @@ describe('saveMany', () => {
   });
 
   it('when retries run out, the error lists exactly the entities not written; only written ones are marked stored', async () => {
-    // The first request of each chunk writes all but 3; after that nothing is ever processed.
-    const { groups, sent, stored } = batchSetup({ unprocessed: (_, call, size) => (call === 1 ? 3 : size), maxAttempts: 3 });
+    // One chunk at a time (batch-concurrency.test.ts covers chunks in parallel). The first request
+    // writes all but 3; after that nothing is ever processed.
+    const { groups, sent, stored } = batchSetup({ unprocessed: (_, call, size) => (call === 1 ? 3 : size), maxAttempts: 3, concurrency: 1 });
     const input = groupsNamed(30);
     const error = (await groups.saveMany(input).catch((e: unknown) => e)) as BatchSaveIncompleteError<Group>;
     expect(error).toBeInstanceOf(BatchSaveIncompleteError);

@@ -104,7 +104,10 @@ export abstract class BaseEntity {
     return repositoryOf<T>(this).getWith(strId, children);
   }
 
-  /** See `Repository.getMany`: many entities by str id, in input order; `consistent: false` halves the read units. */
+  /**
+   * See `Repository.getMany`: many entities by str id, in input order; `consistent: false` halves the
+   * read units, `concurrency` bounds the requests in flight.
+   */
   static async getMany<T extends BaseEntity>(this: EntityClass<T>, strIds: readonly string[], options?: GetManyOptions): Promise<Array<T | undefined>> {
     return repositoryOf<T>(this).getMany(strIds, options);
   }

@@ -10,6 +10,8 @@ export interface RepositoryContext {
   readonly tableName: string;
   /** Retries of getMany/saveMany/deleteMany; the defaults when absent. */
   readonly batchRetry?: ResolvedBatchRetry;
+  /** Chunk requests of one getMany/saveMany/deleteMany in flight at once; the default when absent. */
+  readonly batchConcurrency?: number;
   /** `scan()` without `allowScan` on the call is allowed (the EntityManager's `allowScan`). */
   readonly allowScan?: boolean;
 }

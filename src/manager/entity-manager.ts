@@ -6,7 +6,7 @@ import type { Logger } from '../client/logger';
 import { meteredCall } from '../client/cost';
 import type { CostHooks } from '../client/cost';
 import { meterRepository } from './metered';
-import { resolveBatchRetry } from '../client/retry';
+import { DEFAULT_BATCH_CONCURRENCY, checkedBatchConcurrency, resolveBatchRetry } from '../client/retry';
 import type { BatchRetryOptions, ResolvedBatchRetry } from '../client/retry';
 import { getEntityMetadata } from '../metadata/entity-metadata';
 import type { Constructor } from '../metadata/types';
@@ -33,6 +33,11 @@ export interface EntityManagerOptions {
   returnConsumedCapacity?: CapacityReporting;
   /** Retries of unprocessed items and failed requests in getMany/saveMany/deleteMany (backoff with full jitter). */
   batchRetry?: BatchRetryOptions;
+  /**
+   * How many chunk requests of one getMany/saveMany/deleteMany may be in flight at once (a call's
+   * `concurrency` overrides it). `1` sends them one after another. A positive integer. @default 4
+   */
+  batchConcurrency?: number;
   /**
    * The entity classes stored in this table. `ensureTableExists()` creates (and records) the GSIs of
    * their `@Index` declarations only. Give it when one process uses several tables, so that a table
@@ -67,6 +72,7 @@ export class EntityManager {
   private tableReady: Promise<void> | undefined;
   private readonly context: RepositoryContext;
   private readonly batchRetry: ResolvedBatchRetry;
+  private readonly batchConcurrency: number;
   private readonly entities: readonly Constructor[] | undefined;
   private readonly allowScan: boolean;
   private readonly logger: Logger | undefined;
@@ -83,6 +89,7 @@ export class EntityManager {
     this.client = options.client;
     this.tableName = options.tableName;
     this.batchRetry = resolveBatchRetry(options.batchRetry);
+    this.batchConcurrency = checkedBatchConcurrency(options.batchConcurrency, 'batchConcurrency', DEFAULT_BATCH_CONCURRENCY);
     this.entities = checkedEntities(options.entities);
     if (options.allowScan !== undefined && typeof options.allowScan !== 'boolean') {
       throw new InvalidArgumentError(`allowScan must be true or false, got ${String(options.allowScan)}.`);
@@ -101,7 +108,8 @@ export class EntityManager {
   getRepository<T extends object>(target: Constructor<T>): Repository<T> {
     let repository = this.repositories.get(target);
     if (!repository) {
-      repository = new Repository<object>({ executor: this.executor, tableName: this.tableName, batchRetry: this.batchRetry, allowScan: this.allowScan }, target);
+      const { executor, tableName, batchRetry, batchConcurrency, allowScan } = this;
+      repository = new Repository<object>({ executor, tableName, batchRetry, batchConcurrency, allowScan }, target);
       const hooks = this.executor.costs;
       if (hooks) repository = meterRepository(repository, { hooks, logger: this.logger });
       this.repositories.set(target, repository);

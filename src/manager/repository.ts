@@ -19,7 +19,7 @@ import { readWithChildren } from './actions/collection-reader';
 import type { ChildClasses, WithChildren } from './actions/collection-reader';
 import type { RepositoryContext } from './context';
 import type { CountOptions, DataKeys, EntityInput, NumericKeys, QueryOptions, ScanOptions, UniqueKeys } from './types';
-import type { GetManyOptions, GetOrCreateOptions } from './types';
+import type { DeleteManyOptions, GetManyOptions, GetOrCreateOptions, SaveManyOptions } from './types';
 
 type Item = Record<string, AttributeValue>;
 
@@ -285,8 +285,9 @@ export class Repository<T extends object> {
   /**
    * Many entities by str id, in input order (`undefined` where none exists): BatchGetItem requests of
    * up to 100 keys, strongly consistent unless `consistent: false` (half the read units; a write of
-   * the last second may not be seen). A repeated id is read once and the same instance fills each of
-   * its positions. `BatchGetIncompleteError` (with the partial results) if some stay unread.
+   * the last second may not be seen), at most `concurrency` in flight (default: the EntityManager's
+   * `batchConcurrency`, 4). A repeated id is read once and the same instance fills each of its
+   * positions. `BatchGetIncompleteError` (with the partial results) if some stay unread.
    */
   getMany(strIds: readonly string[], options?: GetManyOptions): Promise<Array<T | undefined>> {
     return this.batches.getMany(strIds, options);
@@ -294,16 +295,16 @@ export class Repository<T extends object> {
 
   /**
    * For imports and seeding: an UNCONDITIONAL put of each entity (last writer wins: no version guard,
-   * no already-exists check), 25 per BatchWriteItem. All are validated before anything is sent.
-   * Returns the instances, marked stored; `BatchSaveIncompleteError` lists any not written.
+   * no already-exists check), 25 per BatchWriteItem, `concurrency` in flight. All are validated before
+   * anything is sent. Returns the instances, marked stored; `BatchSaveIncompleteError` lists any not written.
    */
-  saveMany(entities: ReadonlyArray<T | EntityInput<T>>): Promise<T[]> {
-    return this.batches.saveMany(entities);
+  saveMany(entities: ReadonlyArray<T | EntityInput<T>>, options?: SaveManyOptions): Promise<T[]> {
+    return this.batches.saveMany(entities, options);
   }
 
-  /** Unconditional deletes by instance or str id, 25 per BatchWriteItem; `BatchDeleteIncompleteError` lists any left. */
-  deleteMany(targets: ReadonlyArray<T | string>): Promise<void> {
-    return this.batches.deleteMany(targets);
+  /** Unconditional deletes by instance or str id, 25 per BatchWriteItem (see saveMany); `BatchDeleteIncompleteError` lists any left. */
+  deleteMany(targets: ReadonlyArray<T | string>, options?: DeleteManyOptions): Promise<void> {
+    return this.batches.deleteMany(targets, options);
   }
 
   /** The repository an entity is written through: see `parentToWriteIn`. */

@@ -143,8 +143,24 @@ export type UniqueKeys<T> = {
 }[keyof T] &
   string;
 
+/** How a batch call (`getMany`, `saveMany`, `deleteMany`) spreads its chunks over time. */
+export interface BatchConcurrencyOptions {
+  /**
+   * At most this many chunk requests (BatchGetItem of up to 100 keys, BatchWriteItem of up to 25
+   * writes) in flight at once; a chunk keeps its slot through its own retries. `1` sends the chunks
+   * one after another. A positive integer. @default the EntityManager's `batchConcurrency` (4)
+   */
+  concurrency?: number;
+}
+
+/** Options of `saveMany()`. */
+export type SaveManyOptions = BatchConcurrencyOptions;
+
+/** Options of `deleteMany()`. */
+export type DeleteManyOptions = BatchConcurrencyOptions;
+
 /** Options of `getMany()`. */
-export interface GetManyOptions {
+export interface GetManyOptions extends BatchConcurrencyOptions {
   /**
    * Strongly consistent reads (1 read unit per 4 KB per item): every write that succeeded before is
    * seen. `false`: eventually consistent, half the read units, but a write of the last second or so

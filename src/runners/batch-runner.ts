@@ -16,17 +16,40 @@ export interface BatchOutcome<E> {
 export type SendBatch<E> = (entries: E[]) => Promise<E[]>;
 
 /**
- * Sends `entries` in chunks of `size`, one chunk after the other. Once a chunk gives up, the chunks
- * after it are not sent (a throttled table is not hammered further) and are part of what is left, so
- * the caller can tell exactly what was done.
+ * Sends `entries` in chunks of `size`, at most `concurrency` chunks at a time (1: one after the
+ * other). Each chunk is retried on its own (`untilProcessed`) and keeps its slot while it waits, so at
+ * most `concurrency` requests are in flight. Once a chunk gives up, no further chunk is started (a
+ * throttled table is not hammered further); chunks already started run to their end, retries
+ * included, so that what they did is known rather than abandoned mid-request. Chunks never started
+ * are part of what is left, so the caller can tell exactly what was done.
  */
-export async function runBatch<E>(entries: E[], size: number, send: SendBatch<E>, retry: ResolvedBatchRetry): Promise<BatchOutcome<E>> {
+export async function runBatch<E>(
+  entries: E[],
+  size: number,
+  send: SendBatch<E>,
+  retry: ResolvedBatchRetry,
+  concurrency = 1,
+): Promise<BatchOutcome<E>> {
   const chunks = chunk(entries, size);
-  for (const [index, part] of chunks.entries()) {
-    const outcome = await untilProcessed(part, send, retry);
-    if (outcome.left.length > 0) return { ...outcome, left: [...outcome.left, ...chunks.slice(index + 1).flat()] };
-  }
-  return { left: [], failure: undefined, outcomeUnknown: new Set() };
+  const outcomes: Array<BatchOutcome<E> | undefined> = [];
+  let next = 0;
+  let stoppedBy: BatchOutcome<E> | undefined;
+  const worker = async () => {
+    while (stoppedBy === undefined && next < chunks.length) {
+      const index = next++;
+      const outcome = await untilProcessed(chunks[index] as E[], send, retry);
+      outcomes[index] = outcome;
+      if (outcome.left.length > 0) stoppedBy ??= outcome;
+    }
+  };
+  // untilProcessed settles every failure into its outcome, so no worker rejects and none is orphaned.
+  await Promise.all(Array.from({ length: Math.min(concurrency, chunks.length) }, worker));
+  return {
+    left: chunks.flatMap((part, index) => outcomes[index]?.left ?? part),
+    // Why the batch stopped: the first chunk to give up (others that gave up while in flight are in `left` too).
+    failure: stoppedBy?.failure,
+    outcomeUnknown: new Set(outcomes.flatMap((outcome) => [...(outcome?.outcomeUnknown ?? [])])),
+  };
 }
 
 /**

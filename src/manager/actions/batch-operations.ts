@@ -6,7 +6,7 @@ import {
   EntityValidationError,
   InvalidArgumentError,
 } from '../../errors';
-import { DEFAULT_BATCH_RETRY } from '../../client/retry';
+import { DEFAULT_BATCH_CONCURRENCY, DEFAULT_BATCH_RETRY, checkedBatchConcurrency } from '../../client/retry';
 import type { ResolvedBatchRetry } from '../../client/retry';
 import { isUid, newUid, strIdOfItem } from '../../keys';
 import type { ItemKey } from '../../keys';
@@ -21,7 +21,7 @@ import {
   putRequest,
 } from '../../operations/batch-commands';
 import type { RepositoryContext } from '../context';
-import type { GetManyOptions } from '../types';
+import type { BatchConcurrencyOptions, DeleteManyOptions, GetManyOptions, SaveManyOptions } from '../types';
 import { runBatch } from '../../runners/batch-runner';
 import { parentToWriteIn, unchangedStrId } from './entity-checks';
 
@@ -42,27 +42,37 @@ interface PutEntry<T> extends WriteEntry {
   identity: EntityIdentity;
 }
 
+/** How one batch read is sent: consistency, and chunk requests in flight at once. */
+interface ReadMode {
+  consistent: boolean;
+  concurrency: number;
+}
+
 /**
  * getMany / saveMany / deleteMany: BatchGetItem and BatchWriteItem in chunks of DynamoDB's request
- * limits (see batch-runner.ts for the retries). Everything is checked before the first request; a
- * batch that gives up throws an error listing exactly what was not done.
+ * limits, a bounded number in flight at once (see batch-runner.ts for the retries and for what a
+ * batch that gives up has done). Everything is checked before the first request; a batch that gives
+ * up throws an error listing exactly what was not done.
  */
 export class BatchOperations<T extends object> {
   private readonly retry: ResolvedBatchRetry;
+  private readonly concurrency: number;
 
   constructor(
     private readonly context: RepositoryContext,
     private readonly mapper: EntityMapper<T>,
   ) {
     this.retry = context.batchRetry ?? DEFAULT_BATCH_RETRY;
+    this.concurrency = context.batchConcurrency ?? DEFAULT_BATCH_CONCURRENCY;
   }
 
   /** The entities with these str ids, in input order (undefined where none is stored). */
   async getMany(strIds: readonly string[], options: GetManyOptions = {}): Promise<Array<T | undefined>> {
     const ids = this.checkedList(strIds, 'getMany');
     const consistent = checkedConsistent(options, this.className);
+    const concurrency = this.concurrencyOf(options, 'getMany');
     const keys = ids.map((strId) => this.mapper.keyOf(strId));
-    return this.getByKeys(keys, undefined, consistent);
+    return this.getByKeys(keys, undefined, { consistent, concurrency });
   }
 
   /**
@@ -71,7 +81,11 @@ export class BatchOperations<T extends object> {
    * fills both positions, so saving it twice cannot conflict. `keep`, when given, sees each stored
    * item before it is decoded: an item it refuses counts as not stored.
    */
-  async getByKeys(keys: readonly ItemKey[], keep?: (item: Item) => boolean, consistent = true): Promise<Array<T | undefined>> {
+  async getByKeys(
+    keys: readonly ItemKey[],
+    keep?: (item: Item) => boolean,
+    mode: ReadMode = { consistent: true, concurrency: this.concurrency },
+  ): Promise<Array<T | undefined>> {
     const entries = new Map<string, KeyEntry & { key: ItemKey }>();
     for (const key of keys) {
       const keyId = keyIdOf(key);
@@ -79,7 +93,8 @@ export class BatchOperations<T extends object> {
       if (!entries.has(keyId)) entries.set(keyId, { strId: this.strIdOfItem(key), key, keyId });
     }
     const found = new Map<string, T>();
-    const outcome = await runBatch([...entries.values()], BATCH_GET_MAX_KEYS, (part) => this.getChunk(part, found, keep, consistent), this.retry);
+    const send = (part: Array<KeyEntry & { key: ItemKey }>) => this.getChunk(part, found, keep, mode.consistent);
+    const outcome = await runBatch([...entries.values()], BATCH_GET_MAX_KEYS, send, this.retry, mode.concurrency);
     const results = keys.map((key) => found.get(keyIdOf(key)));
     if (outcome.left.length > 0) {
       throw new BatchGetIncompleteError(this.className, outcome.left.map((e) => e.strId), results, outcome.failure);
@@ -87,13 +102,15 @@ export class BatchOperations<T extends object> {
     return results;
   }
 
-  async saveMany(inputs: ReadonlyArray<unknown>): Promise<T[]> {
+  async saveMany(inputs: ReadonlyArray<unknown>, options: SaveManyOptions = {}): Promise<T[]> {
     this.refuseUniqueFields('saveMany');
-    const entries = await this.preparePuts(this.checkedList(inputs, 'saveMany'));
+    const list = this.checkedList(inputs, 'saveMany');
+    const concurrency = this.concurrencyOf(options, 'saveMany');
+    const entries = await this.preparePuts(list);
     const markSaved = (done: Array<PutEntry<T>>) => {
       for (const e of done) this.mapper.markStored(e.entity, e.strId, e.identity, e.request.PutRequest?.Item as Item);
     };
-    const outcome = await runBatch(entries, BATCH_WRITE_MAX_REQUESTS, (part) => this.writeChunk(part, markSaved), this.retry);
+    const outcome = await runBatch(entries, BATCH_WRITE_MAX_REQUESTS, (part) => this.writeChunk(part, markSaved), this.retry, concurrency);
     if (outcome.left.length > 0) {
       const left = new Set(outcome.left);
       const saved = entries.filter((e) => !left.has(e)).map((e) => e.entity);
@@ -105,8 +122,9 @@ export class BatchOperations<T extends object> {
     return entries.map((e) => e.entity);
   }
 
-  async deleteMany(targets: ReadonlyArray<T | string>): Promise<void> {
+  async deleteMany(targets: ReadonlyArray<T | string>, options: DeleteManyOptions = {}): Promise<void> {
     this.refuseUniqueFields('deleteMany');
+    const concurrency = this.concurrencyOf(options, 'deleteMany');
     const entries = new Map<string, WriteEntry>();
     for (const target of this.checkedList(targets, 'deleteMany')) {
       const { strId, key } = this.keyToDelete(target);
@@ -114,7 +132,7 @@ export class BatchOperations<T extends object> {
       if (entries.has(keyId)) continue; // deleting twice is deleting once; one request may not repeat a key
       entries.set(keyId, { strId, keyId, request: deleteRequest(key) });
     }
-    const outcome = await runBatch([...entries.values()], BATCH_WRITE_MAX_REQUESTS, (part) => this.writeChunk(part), this.retry);
+    const outcome = await runBatch([...entries.values()], BATCH_WRITE_MAX_REQUESTS, (part) => this.writeChunk(part), this.retry, concurrency);
     if (outcome.left.length > 0) {
       const unknown = outcome.left.filter((e) => outcome.outcomeUnknown.has(e)).map((e) => e.strId);
       throw new BatchDeleteIncompleteError(this.className, outcome.left.map((e) => e.strId), unknown, outcome.failure);
@@ -219,6 +237,11 @@ export class BatchOperations<T extends object> {
   private checkedList<E>(list: ReadonlyArray<E>, operation: string): readonly E[] {
     if (!Array.isArray(list)) throw new InvalidArgumentError(`${operation}() takes an array, got ${describeValue(list)}.`, this.className);
     return list;
+  }
+
+  /** The call's `concurrency`, else the EntityManager's; checked before any request. */
+  private concurrencyOf(options: BatchConcurrencyOptions | undefined, operation: string): number {
+    return checkedBatchConcurrency((options ?? {}).concurrency, `${operation}() option concurrency`, this.concurrency, this.className);
   }
 
   private strIdOfItem(item: Item): string {
