@@ -125,6 +125,18 @@ describeEachEngine('cheaper paths', (engine, lane) => {
     });
   });
 
+  testWhen(transactions, NEEDS, 'delete of a stale copy of a re-created @Unique entity is refused: no guard is orphaned', async () => {
+    await accounts().create({ handle: 'cp-del-again', email: 'cp-del-again-a@x.io' });
+    const stale = await accounts().getByStr('cp-del-again');
+    await accounts().deleteByStr('cp-del-again');
+    await accounts().create({ handle: 'cp-del-again', uid: stale.uid, email: 'cp-del-again-b@x.io' }); // version 1 again
+    await expect(accounts().delete(stale)).rejects.toMatchObject({ code: 'VERSION_CONFLICT', expectedVersion: 1 });
+    // The re-created entity and its guard are both still there: the invariant holds.
+    expect((await accounts().getByStr('cp-del-again')).email).toBe('cp-del-again-b@x.io');
+    expect((await accounts().getByUnique('email', 'cp-del-again-b@x.io')).handle).toBe('cp-del-again');
+    expect(await invariant()).toEqual([]);
+  });
+
   testWhen(transactions, NEEDS, 'getOrCreate of an existing @Unique entity uses the cancelled transaction’s item', async () => {
     const created = await accounts().create({ handle: 'cp-goc', email: 'cp-goc@x.io', badge: 301 });
     const [found, wasCreated] = await counted.getRepository(Account).getOrCreate({ handle: 'cp-goc', email: 'cp-goc@x.io', badge: 301 });

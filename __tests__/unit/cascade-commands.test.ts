@@ -112,8 +112,15 @@ describe('item types and sort key ranges of a partition', () => {
 describe('deleting a child', () => {
   it('at the version read, releasing the guard of each unique value it holds (numbers by their N text)', () => {
     const entries = childDeleteEntries(TABLE, tickets, storedTicket({ code: { S: 'A-1' }, serial: { N: '7' } }));
+    const holdingUniques = {
+      ConditionExpression: '#version = :expectedVersion AND #uid = :expectedUid AND #uq0 = :uq0 AND #uq1 = :uq1',
+      ExpressionAttributeNames: { '#version': 'version', '#uid': 'uid', '#uq0': 'code', '#uq1': 'serial' },
+      ExpressionAttributeValues: { ':expectedVersion': { N: '3' }, ':expectedUid': { S: UID }, ':uq0': { S: 'A-1' }, ':uq1': { N: '7' } },
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+    };
     expect(entries.map((entry) => entry.request)).toEqual([
-      { Delete: { TableName: TABLE, Key: oldKey, ...versionGuard(3) } },
+      // Also conditioned on the unique values it releases (in the order of the unique fields).
+      { Delete: { TableName: TABLE, Key: oldKey, ...holdingUniques } },
       { Delete: { TableName: TABLE, Key: { PK: { S: 'cscTicket.code#A-1' }, SK: { S: 'cscTicket.code' } }, ...owned } },
       { Delete: { TableName: TABLE, Key: { PK: { S: 'cscTicket.serial#7' }, SK: { S: 'cscTicket.serial' } }, ...owned } },
     ]);

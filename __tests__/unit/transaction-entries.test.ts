@@ -115,16 +115,16 @@ describe('transaction entries by exact request', () => {
     expect(entries).toHaveLength(1);
   });
 
-  it('delete: guarded by version and uid, releasing every guard held', () => {
+  it('delete: guarded by version, uid and the unique values it releases, releasing every guard held', () => {
     const entries = deleteEntries(TABLE, mapper, { strId: 'ada', expected: { uid: UID, version: 3 }, before: { email: 'ada@example.com' } });
     expect(entries.map((e) => e.request)).toEqual([
       {
         Delete: {
           TableName: TABLE,
           Key: memberKey,
-          ConditionExpression: '#version = :expectedVersion AND #uid = :expectedUid',
-          ExpressionAttributeNames: { '#version': 'version', '#uid': 'uid' },
-          ExpressionAttributeValues: { ':expectedVersion': { N: '3' }, ':expectedUid': { S: UID } },
+          ConditionExpression: '#version = :expectedVersion AND #uid = :expectedUid AND #uq0 = :uq0',
+          ExpressionAttributeNames: { '#version': 'version', '#uid': 'uid', '#uq0': 'email' },
+          ExpressionAttributeValues: { ':expectedVersion': { N: '3' }, ':expectedUid': { S: UID }, ':uq0': { S: 'ada@example.com' } },
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         },
       },

@@ -91,7 +91,7 @@ export type HeldUniques = Readonly<Record<string, AttributeValue | undefined>>;
  * version alone does not imply them: an entity deleted and created again with the same `uid` starts
  * over at version 1 with other values, and a stale copy's put would then hold values without guards.
  */
-function replaceGuard(expected: ExpectedIdentity, held: HeldUniques | undefined) {
+function identityGuard(expected: ExpectedIdentity, held: HeldUniques | undefined) {
   const guard = versionGuard(expected);
   const fields = Object.entries(held ?? {});
   if (fields.length === 0) return guard;
@@ -117,16 +117,18 @@ export function replaceItemInput(
   conditions?: readonly AttributeCondition[],
   held?: HeldUniques,
 ): PutItemCommandInput {
-  return { TableName: tableName, Item: item, ...withUserConditions(replaceGuard(expected, held), conditions) };
+  return { TableName: tableName, Item: item, ...withUserConditions(identityGuard(expected, held), conditions) };
 }
 
+/** Delete a loaded entity at its version (and uid), still holding the unique values `held`, if given. */
 export function deleteVersionedInput(
   tableName: string,
   key: ItemKey,
   expected: ExpectedIdentity,
   conditions?: readonly AttributeCondition[],
+  held?: HeldUniques,
 ): DeleteItemCommandInput {
-  return { TableName: tableName, Key: key, ...withUserConditions(versionGuard(expected), conditions) };
+  return { TableName: tableName, Key: key, ...withUserConditions(identityGuard(expected, held), conditions) };
 }
 
 /** Stored attribute values a write depends on (undefined: the attribute must be absent). */

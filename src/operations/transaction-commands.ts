@@ -33,13 +33,15 @@ export function replaceEntry(
   return { Put: { ...put, ReturnValuesOnConditionCheckFailure } } as TransactWriteItem;
 }
 
+/** Delete a loaded entity at its version (and uid), still holding the unique values `held`, if given. */
 export function deleteEntry(
   tableName: string,
   key: ItemKey,
   expected: ExpectedIdentity,
   conditions?: readonly AttributeCondition[],
+  held?: HeldUniques,
 ): TransactWriteItem {
-  return { Delete: deleteVersionedInput(tableName, key, expected, conditions) } as TransactWriteItem;
+  return { Delete: deleteVersionedInput(tableName, key, expected, conditions, held) } as TransactWriteItem;
 }
 
 /** Delete while the item still holds the expected attribute values, whatever its version. */

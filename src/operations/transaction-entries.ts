@@ -82,7 +82,9 @@ export function deleteEntries<T extends object>(
   const { strId, expected, before, conditions } = target;
   const main: TransactionEntry = {
     ...base(mapper, strId),
-    request: deleteEntry(tableName, mapper.keyOf(strId), expected, conditions),
+    // Also conditioned on the unique values whose guards it releases: after a delete and a re-create
+    // with the same uid, the version matches again, and releasing other values would orphan guards.
+    request: deleteEntry(tableName, mapper.keyOf(strId), expected, conditions, heldUniques(mapper, before)),
     operation: 'delete',
     ...(conditions ? { conditions } : {}),
     expectedVersion: expected.version,
