@@ -47,7 +47,7 @@ export type {
   ChildClasses,
   WithChildren,
 } from './manager';
-export type { Logger, CapacityReporting, CostHooks, RequestCost, CallCost } from './client';
+export type { Logger, CapacityReporting, CostHooks, RequestCost, CallCost, TracerLike, SpanLike } from './client';
 export type { BatchRetryOptions } from './client/retry';
 export type { BillingMode, TableProvisioning } from './operations';
 export { ATTR as ATTRIBUTE_NAMES, WRITE_HISTORY, TYPE_INDEX_NAME, getEntityMetadata, resetMetadataRegistry } from './metadata';

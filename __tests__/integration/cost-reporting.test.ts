@@ -1,5 +1,5 @@
 import { EntityManager } from '../../src';
-import type { CallCost, RequestCost } from '../../src';
+import type { CallCost, RequestCost, TracerLike } from '../../src';
 import { describeEachEngine, testWhen } from '../support/engines';
 import { User } from '../fixtures/entities';
 
@@ -131,5 +131,71 @@ describeEachEngine('cost reporting: hooks that throw', (engine) => {
     const created = await em.getRepository(User).create({ username: 'cr-throw', email });
     expect(created.version).toBe(1);
     expect(warnings.length).toBeGreaterThanOrEqual(2);
+  });
+});
+
+interface RecordedSpan {
+  name: string;
+  attributes: Record<string, unknown>;
+  status?: { code: number; message?: string };
+  exceptions: unknown[];
+  ended: boolean;
+}
+
+/** A tracer of the shape of OpenTelemetry's, recording its spans. */
+function recordingTracer(spans: RecordedSpan[]): TracerLike {
+  return {
+    startSpan(name, options) {
+      const span: RecordedSpan = { name, attributes: { ...options?.attributes }, exceptions: [], ended: false };
+      spans.push(span);
+      return {
+        setAttributes: (attributes) => Object.assign(span.attributes, attributes),
+        setStatus: (status) => (span.status = status),
+        recordException: (exception) => span.exceptions.push(exception),
+        end: () => {
+          span.ended = true;
+        },
+      };
+    },
+  };
+}
+
+describeEachEngine('cost reporting: OpenTelemetry spans', (engine) => {
+  const spans: RecordedSpan[] = [];
+  let em: EntityManager;
+  beforeAll(async () => {
+    em = new EntityManager({ client: engine().client, tableName: engine().tableName('spans'), tracer: recordingTracer(spans) });
+    await em.ensureTableExists();
+  });
+  beforeEach(() => {
+    spans.length = 0;
+  });
+
+  it('one ended span per call, named by entity and call, with what it cost', async () => {
+    await em.getRepository(User).create({ username: 'sp-1', email });
+    await em.getRepository(User).getByStr('sp-1');
+    await em.getRepository(User).query({ limit: 1 }).toArray();
+    expect(spans.map((span) => [span.name, span.ended, span.status])).toEqual([
+      ['User.create', true, undefined],
+      ['User.getByStr', true, undefined],
+      ['User.query', true, undefined],
+    ]);
+    expect(spans[1].attributes).toMatchObject({ 'db.system': 'dynamodb', 'db.operation.name': 'getByStr', 'dynamo_single_table.entity': 'User', 'dynamo_single_table.requests': 1 });
+    expect(spans[1].attributes['dynamo_single_table.read_units']).toBeGreaterThan(0);
+  });
+
+  it('a failed call: its span records the error and an error status', async () => {
+    await expect(em.getRepository(User).getByStr('sp-missing')).rejects.toMatchObject({ code: 'ENTITY_NOT_FOUND' });
+    expect(spans).toHaveLength(1);
+    expect(spans[0]).toMatchObject({ name: 'User.getByStr', ended: true, status: { code: 2 } });
+    expect(spans[0].exceptions).toHaveLength(1);
+  });
+});
+
+describe('without costs and tracer', () => {
+  it('repositories are not metered: their methods are the prototype methods', () => {
+    const em = new EntityManager({ client: { send: () => undefined } as never, tableName: 'no-metering' });
+    const users = em.getRepository(User);
+    expect(Object.prototype.hasOwnProperty.call(users, 'getByStr')).toBe(false);
   });
 });

@@ -1,6 +1,8 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { OperationName } from './operation-names';
 import type { Logger } from './logger';
+import { endCallSpan, startCallSpan } from './tracing';
+import type { SpanLike, TracerLike } from './tracing';
 
 /** What a request or a call cost. */
 export interface Cost {
@@ -44,13 +46,22 @@ export interface CostHooks {
   call?(cost: CallCost): void;
 }
 
-/** Sums the requests of one API call. */
+/** Where the costs of an EntityManager's calls go: its hooks, its logger (for hook errors), its tracer. */
+export interface CostReporting {
+  hooks: CostHooks;
+  logger: Logger | undefined;
+  tracer?: TracerLike;
+}
+
+/** Sums the requests of one API call (and, with a tracer, is its span). */
 export class CallMeter {
   private readonly started = performance.now();
   private readonly cost: CallCost;
+  private readonly span: SpanLike | undefined;
 
-  constructor(call: string, entity: string | undefined) {
+  constructor(call: string, entity: string | undefined, tracer?: TracerLike) {
     this.cost = { call, entity, requests: 0, readUnits: 0, writeUnits: 0, estimated: false, retries: 0, durationMs: 0, failed: false };
+    this.span = tracer && startCallSpan(tracer, call, entity);
   }
 
   add(request: RequestCost): void {
@@ -62,8 +73,11 @@ export class CallMeter {
     cost.estimated ||= request.estimated;
   }
 
-  finish(failed: boolean): CallCost {
-    return { ...this.cost, durationMs: roundedMs(performance.now() - this.started), failed };
+  /** The call's cost, reported to the hooks (and its span ended). */
+  finish(reporting: CostReporting, error?: { cause: unknown }): void {
+    const cost = { ...this.cost, durationMs: roundedMs(performance.now() - this.started), failed: error !== undefined };
+    if (this.span) endCallSpan(this.span, cost, error?.cause);
+    report(reporting.hooks.call, cost, reporting.logger);
   }
 }
 
@@ -99,15 +113,15 @@ export function report<C>(hook: ((cost: C) => void) | undefined, cost: C, logger
  * Runs one API call under a meter and reports its cost when it settles. A call made while another is
  * in progress (Active Record delegating to a repository, a repository method using another) joins it.
  */
-export async function meteredCall<R>(hooks: CostHooks, logger: Logger | undefined, call: string, entity: string | undefined, work: () => Promise<R>): Promise<R> {
+export async function meteredCall<R>(reporting: CostReporting, call: string, entity: string | undefined, work: () => Promise<R>): Promise<R> {
   if (currentMeter()) return work();
-  const meter = new CallMeter(call, entity);
-  let failed = true;
+  const meter = new CallMeter(call, entity, reporting.tracer);
   try {
     const result = await withMeter(meter, work);
-    failed = false;
+    meter.finish(reporting);
     return result;
-  } finally {
-    report(hooks.call, meter.finish(failed), logger);
+  } catch (error) {
+    meter.finish(reporting, { cause: error });
+    throw error;
   }
 }

@@ -4,6 +4,8 @@ import { RequestExecutor } from '../client/executor';
 import type { CapacityReporting } from '../client/executor';
 import type { Logger } from '../client/logger';
 import { meteredCall } from '../client/cost';
+import type { CostReporting } from '../client/cost';
+import type { TracerLike } from '../client/tracing';
 import type { CostHooks } from '../client/cost';
 import { meterRepository } from './metered';
 import { DEFAULT_BATCH_CONCURRENCY, checkedBatchConcurrency, resolveBatchRetry } from '../client/retry';
@@ -56,6 +58,11 @@ export interface EntityManagerOptions {
    * `returnConsumedCapacity: 'TOTAL'` unless it is set.
    */
   costs?: CostHooks;
+  /**
+   * An OpenTelemetry tracer (`trace.getTracer('dynamo-single-table')` from `@opentelemetry/api`): one
+   * span per API call, a child of the active span, with the call's requests and units as attributes.
+   */
+  tracer?: TracerLike;
 }
 
 const TABLE_NAME_PATTERN = /^[A-Za-z0-9_.-]{3,255}$/;
@@ -76,6 +83,8 @@ export class EntityManager {
   private readonly entities: readonly Constructor[] | undefined;
   private readonly allowScan: boolean;
   private readonly logger: Logger | undefined;
+  /** Where call costs go; undefined without `costs` and `tracer`, and then nothing is metered. */
+  private readonly reporting: CostReporting | undefined;
 
   constructor(options: EntityManagerOptions) {
     if (!options || typeof options.client?.send !== 'function') {
@@ -99,8 +108,10 @@ export class EntityManager {
     this.executor = new RequestExecutor(options.client, {
       logger: options.logger,
       returnConsumedCapacity: options.returnConsumedCapacity,
-      costs: options.costs,
+      costs: options.costs ?? (options.tracer ? {} : undefined),
     });
+    const hooks = this.executor.costs;
+    this.reporting = hooks && { hooks, logger: options.logger, tracer: options.tracer };
     this.context = { executor: this.executor, tableName: this.tableName };
   }
 
@@ -110,8 +121,7 @@ export class EntityManager {
     if (!repository) {
       const { executor, tableName, batchRetry, batchConcurrency, allowScan } = this;
       repository = new Repository<object>({ executor, tableName, batchRetry, batchConcurrency, allowScan }, target);
-      const hooks = this.executor.costs;
-      if (hooks) repository = meterRepository(repository, { hooks, logger: this.logger });
+      if (this.reporting) repository = meterRepository(repository, this.reporting);
       this.repositories.set(target, repository);
     }
     return repository as Repository<T>;
@@ -185,10 +195,9 @@ export class EntityManager {
     return this.metered('reindex', () => reindexEntities(this.context, target, options), target?.name);
   }
 
-  /** `work` as one API call whose cost goes to the `costs` hooks; just `work()` without hooks. */
+  /** `work` as one API call whose cost goes to the `costs` hooks and the tracer; just `work()` without. */
   private metered<R>(call: string, work: () => Promise<R>, entity?: string): Promise<R> {
-    const hooks = this.executor.costs;
-    return hooks ? meteredCall(hooks, this.logger, call, entity, work) : work();
+    return this.reporting ? meteredCall(this.reporting, call, entity, work) : work();
   }
 }
 

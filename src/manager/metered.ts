@@ -1,6 +1,5 @@
-import { CallMeter, currentMeter, meteredCall, report, withMeter } from '../client/cost';
-import type { CostHooks } from '../client/cost';
-import type { Logger } from '../client/logger';
+import { CallMeter, currentMeter, meteredCall, withMeter } from '../client/cost';
+import type { CostReporting } from '../client/cost';
 import type { EntityIterable } from './entity-iterable';
 import type { Repository } from './repository';
 
@@ -19,11 +18,6 @@ export const METERED_REPOSITORY_METHODS = [
 
 export const METERED_LISTING_METHODS = ['query', 'scan'] as const;
 
-interface CostReporting {
-  hooks: CostHooks;
-  logger: Logger | undefined;
-}
-
 type AnyMethod = (...args: unknown[]) => unknown;
 
 /** Makes every request-sending method of `repository` (and of the scopes `of()` returns) a metered call. */
@@ -32,7 +26,7 @@ export function meterRepository<T extends object>(repository: Repository<T>, rep
   const methods = repository as unknown as Record<string, AnyMethod>;
   for (const name of METERED_REPOSITORY_METHODS) {
     const original = methods[name].bind(repository);
-    methods[name] = (...args) => meteredCall(reporting.hooks, reporting.logger, name, entity, () => original(...args) as Promise<unknown>);
+    methods[name] = (...args) => meteredCall(reporting, name, entity, () => original(...args) as Promise<unknown>);
   }
   for (const name of METERED_LISTING_METHODS) {
     const original = methods[name].bind(repository);
@@ -51,7 +45,7 @@ function meterIterable<T>(iterable: EntityIterable<T>, reporting: CostReporting,
   const methods = iterable as unknown as Record<string, AnyMethod>;
   for (const name of ['toArray', 'page', 'first']) {
     const original = methods[name].bind(iterable);
-    methods[name] = (...args) => meteredCall(reporting.hooks, reporting.logger, call, entity, () => original(...args) as Promise<unknown>);
+    methods[name] = (...args) => meteredCall(reporting, call, entity, () => original(...args) as Promise<unknown>);
   }
   const iterate = iterable[Symbol.asyncIterator].bind(iterable);
   iterable[Symbol.asyncIterator] = () => meteredIterator(iterate(), reporting, call, entity);
@@ -61,20 +55,20 @@ function meterIterable<T>(iterable: EntityIterable<T>, reporting: CostReporting,
 function meteredIterator<T>(iterator: AsyncIterator<T>, reporting: CostReporting, call: string, entity: string): AsyncIterator<T> {
   // Inside another metered call (toArray() iterating), the steps join that call.
   if (currentMeter()) return iterator;
-  const meter = new CallMeter(call, entity);
+  const meter = new CallMeter(call, entity, reporting.tracer);
   let finished = false;
-  const finish = (failed: boolean) => {
+  const finish = (error?: { cause: unknown }) => {
     if (finished) return;
     finished = true;
-    report(reporting.hooks.call, meter.finish(failed), reporting.logger);
+    meter.finish(reporting, error);
   };
   const step = async (work: () => Promise<IteratorResult<T>>): Promise<IteratorResult<T>> => {
     try {
       const result = await withMeter(meter, work);
-      if (result.done) finish(false);
+      if (result.done) finish();
       return result;
     } catch (error) {
-      finish(true);
+      finish({ cause: error });
       throw error;
     }
   };
@@ -82,7 +76,7 @@ function meteredIterator<T>(iterator: AsyncIterator<T>, reporting: CostReporting
     next: (...args: [] | [undefined]) => step(() => iterator.next(...args)),
     return: async (value?: unknown) => {
       const result = await step(async () => (iterator.return ? iterator.return(value) : { done: true, value: undefined }) as IteratorResult<T>);
-      finish(false);
+      finish();
       return result;
     },
   };
