@@ -132,9 +132,9 @@ class BatchStopped {
   constructor(readonly failure: unknown) {}
 }
 
-/** Unconditional deletes of children without unique fields, 25 per BatchWriteItem, with the batch retries of deleteMany. */
+/** Unconditional deletes of children without unique fields, 25 per BatchWriteItem, with the batch retries and concurrency of deleteMany. */
 async function deleteBatch(job: CascadeJob, children: readonly ChildItem[], progress: Progress): Promise<void> {
-  const { executor, tableName, batchRetry } = job.context;
+  const { executor, tableName, batchRetry, batchConcurrency } = job.context;
   const entries = children.map((child) => ({ keyId: keyIdOf(child.item), request: deleteRequest({ [ATTR.pk]: child.item[ATTR.pk] as AttributeValue, [ATTR.sk]: child.item[ATTR.sk] as AttributeValue }) }));
   const send = async (part: typeof entries) => {
     const output = await executor.send('BatchWriteItem', batchWriteInput(tableName, part.map((entry) => entry.request)), job.mapper.meta.className);
@@ -143,7 +143,9 @@ async function deleteBatch(job: CascadeJob, children: readonly ChildItem[], prog
     progress.deleted += part.length - left.length;
     return left;
   };
-  const outcome = await runBatch(entries, BATCH_WRITE_MAX_REQUESTS, send, batchRetry ?? DEFAULT_BATCH_RETRY);
+  // As deleteMany: chunks in parallel up to the EntityManager's batchConcurrency; `progress` counts what
+  // each chunk deleted, so an interrupted cascade still reports exactly how far it got.
+  const outcome = await runBatch(entries, BATCH_WRITE_MAX_REQUESTS, send, batchRetry ?? DEFAULT_BATCH_RETRY, batchConcurrency);
   if (outcome.left.length > 0) throw new BatchStopped(outcome.failure);
 }
 
