@@ -22,6 +22,17 @@ describeEachEngine('cheaper paths', (engine, lane) => {
   const accounts = () => em().getRepository(Account);
   const users = () => em().getRepository(User);
   const invariant = () => uniqueInvariantProblems(em(), 'account', ['email', 'badge']);
+  /**
+   * A copy of `<handle>` (email `<handle>-a@x.io`) loaded before the account was deleted and created
+   * again with the same uid and email `<handle>-b@x.io`: at version 1 again, like the copy.
+   */
+  const staleCopyOfRecreated = async (handle: string) => {
+    await accounts().create({ handle, email: `${handle}-a@x.io` });
+    const stale = await accounts().getByStr(handle);
+    await accounts().deleteByStr(handle);
+    await accounts().create({ handle, uid: stale.uid, email: `${handle}-b@x.io` });
+    return stale;
+  };
 
   // A second manager on the same table whose requests are recorded: what each call sends.
   let client: DynamoDBClient | undefined;
@@ -113,10 +124,7 @@ describeEachEngine('cheaper paths', (engine, lane) => {
     });
 
     testWhen(transactions, NEEDS, 're-created with the same uid and another value: the version matches, the unique condition refuses', async () => {
-      await accounts().create({ handle: 'cp-again', email: 'cp-again-a@x.io' });
-      const stale = await accounts().getByStr('cp-again');
-      await accounts().deleteByStr('cp-again');
-      await accounts().create({ handle: 'cp-again', uid: stale.uid, email: 'cp-again-b@x.io' }); // version 1 again
+      const stale = await staleCopyOfRecreated('cp-again');
       stale.balance = 9;
       await expect(accounts().save(stale)).rejects.toMatchObject({ code: 'VERSION_CONFLICT', expectedVersion: 1, actualVersion: null });
       const stored = await accounts().getByStr('cp-again');
@@ -126,10 +134,7 @@ describeEachEngine('cheaper paths', (engine, lane) => {
   });
 
   testWhen(transactions, NEEDS, 'delete of a stale copy of a re-created @Unique entity is refused: no guard is orphaned', async () => {
-    await accounts().create({ handle: 'cp-del-again', email: 'cp-del-again-a@x.io' });
-    const stale = await accounts().getByStr('cp-del-again');
-    await accounts().deleteByStr('cp-del-again');
-    await accounts().create({ handle: 'cp-del-again', uid: stale.uid, email: 'cp-del-again-b@x.io' }); // version 1 again
+    const stale = await staleCopyOfRecreated('cp-del-again');
     await expect(accounts().delete(stale)).rejects.toMatchObject({ code: 'VERSION_CONFLICT', expectedVersion: 1 });
     // The re-created entity and its guard are both still there: the invariant holds.
     expect((await accounts().getByStr('cp-del-again')).email).toBe('cp-del-again-b@x.io');
