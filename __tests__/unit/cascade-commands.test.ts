@@ -30,7 +30,7 @@ class Ticket extends BaseEntity {
 
 const TABLE = 't';
 const UID = '01a212e1-f9cb-7000-8e3e-c64da6114a1c';
-const anyWriteId = expect.stringMatching(/^[A-Za-z0-9_-]{12}$/) as unknown as string;
+const anyWriteId = expect.stringMatching(/^[A-Za-z0-9_-]{11}$/) as unknown as string;
 const tickets = EntityMapper.of(Ticket).inParent('old');
 
 /** A stored ticket under `old`, written three times (three ids in its history). */

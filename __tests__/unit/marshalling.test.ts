@@ -34,7 +34,7 @@ describe('entity -> item', () => {
       _type: { S: 'user' },
       uid: { S: identity.uid },
       version: { N: '3' },
-      _writeId: { S: expect.stringMatching(/^[A-Za-z0-9_-]{12}$/) },
+      _writeId: { S: expect.stringMatching(/^[A-Za-z0-9_-]{11}$/) },
       username: { S: 'john_doe' },
       email: { S: 'john@example.com' },
       activatedOn: { S: '2026-01-02T03:04:05.678Z' },

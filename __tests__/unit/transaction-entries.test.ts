@@ -29,7 +29,7 @@ const UID = '01a212e1-f9cb-7000-8e3e-c64da6114a1c';
 const mapper = EntityMapper.of(Member);
 const memberKey = { PK: { S: 'member#ada' }, SK: { S: 'member' } };
 const guardKey = (email: string) => ({ PK: { S: `member.email#${email}` }, SK: { S: 'member.email' } });
-const anyWriteId = expect.stringMatching(/^[A-Za-z0-9_-]{12}$/) as unknown as string;
+const anyWriteId = expect.stringMatching(/^[A-Za-z0-9_-]{11}$/) as unknown as string;
 const guardItem = (email: string) => ({
   ...guardKey(email),
   ownerUid: { S: UID },

@@ -5,7 +5,6 @@ const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{
 let lastMillis = -1;
 let sequence = 0;
 const HEX: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
-const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 
 /**
  * Random bytes come from the CSPRNG 4 KiB at a time (as Node's own randomUUID does): one call into
@@ -74,17 +73,32 @@ export function isUid(value: unknown): value is string {
   return typeof value === 'string' && UUID_PATTERN.test(value);
 }
 
+/** Length of every id newWriteId makes. Items written before hold longer ids (12, or 22 in 0.1.0): any string compares. */
+export const WRITE_ID_LENGTH = 11;
+
 /**
- * 72 random bits, base64url (12 characters): the id of one write attempt (see ATTR.writeId). Each
- * item keeps its last 8 (WRITE_HISTORY), so the id is short; a clash of a fresh id with one of 8
- * stored ids has odds of about 1 in 6 * 10^20.
+ * Random base64url text, every character 6 fresh random bits: 3,072 bytes make exactly 4,096
+ * characters, 372 write ids. An id is a slice of it: no per-character work on the write path, and a
+ * slice this short (under V8's 13 characters for sliced strings) is a copy that does not keep the
+ * text alive.
+ */
+const writeIdBytes = Buffer.alloc(3072);
+let writeIdText = '';
+let writeIdOffset = 0;
+
+/**
+ * 66 random bits, base64url (11 characters, each uniform over the 64): the id of one write attempt
+ * (see ATTR.writeId). Each item keeps its last 8 (WRITE_HISTORY), so every character is stored 8
+ * times: 11 instead of 12 saves 8 bytes of item size. A clash of a fresh id with one of 8 stored ids
+ * has odds of 1 in 9 * 10^18. Made on every write: about 50 ns, a third of 12 charAt appends.
  */
 export function newWriteId(): string {
-  const start = takeRandom(9);
-  let out = '';
-  for (let i = start; i < start + 9; i += 3) {
-    const bits = ((pool[i] as number) << 16) | ((pool[i + 1] as number) << 8) | (pool[i + 2] as number);
-    out += BASE64URL.charAt(bits >> 18) + BASE64URL.charAt((bits >> 12) & 63) + BASE64URL.charAt((bits >> 6) & 63) + BASE64URL.charAt(bits & 63);
+  if (writeIdOffset + WRITE_ID_LENGTH > writeIdText.length) {
+    randomFillSync(writeIdBytes);
+    writeIdText = writeIdBytes.toString('base64url');
+    writeIdOffset = 0;
   }
-  return out;
+  const id = writeIdText.slice(writeIdOffset, writeIdOffset + WRITE_ID_LENGTH);
+  writeIdOffset += WRITE_ID_LENGTH;
+  return id;
 }

@@ -53,7 +53,11 @@ function firstWriteId(item: Item): string | undefined {
   return undefined;
 }
 
-/** Whether the item records this write among its last writes: proof that the write landed. */
+/**
+ * Whether the item records this write among its last writes: proof that the write landed. Ids are
+ * compared as strings, never parsed: the 22-character ids of 0.1.0 and the 12-character ids written
+ * before ids were 11 characters are found as well (a retry from a process still on an older version).
+ */
 export function holdsWrite(item: Item | undefined, writeId: string | undefined): boolean {
   if (item === undefined || writeId === undefined) return false;
   for (const attribute of WRITE_HISTORY) if (item[attribute]?.S === writeId) return true;
