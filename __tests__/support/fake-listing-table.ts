@@ -45,7 +45,7 @@ export function listingTable(items: readonly Item[], options: ListingTableOption
   const scanPosition = new Map(table.map((item, i) => [tableKey(item), String(i).padStart(6, '0')]));
   const scanOrder = (item: Item) => scanPosition.get(tableKey(item)) ?? 'unknown key';
   const respond = ({ operation, input }: SentCommand) => {
-    if (operation === 'Scan') return page(table, scanOrder, input, (item) => item._type?.S === typeOf(input), options, (item) => ({ PK: item.PK, SK: item.SK }));
+    if (operation === 'Scan') return page(table, scanOrder, input, (item) => item.SK?.S === scannedSortKey(input), options, (item) => ({ PK: item.PK, SK: item.SK }));
     if (operation === 'Query') {
       const type = typeOf(input);
       const byUid = (item: Item) => item.uid?.S as string;
@@ -59,6 +59,12 @@ export function listingTable(items: readonly Item[], options: ListingTableOption
   const { client, sent } = fakeClient(respond);
   const em = new EntityManager({ client, tableName: 'app', ...options.manager });
   return { em, sent };
+}
+
+/** The sort key a Scan of a top-level type keeps (`#sk = :sk`): its type name. */
+function scannedSortKey(input: Record<string, unknown>): string {
+  if (input.FilterExpression !== '#sk = :sk') throw new Error(`listingTable scans a top-level type, not ${String(input.FilterExpression)}`);
+  return ((input.ExpressionAttributeValues as Record<string, AttributeValue>)[':sk']?.S) as string;
 }
 
 function typeOf(input: Record<string, unknown>): string {

@@ -29,6 +29,11 @@ class Self {
   @StrId() id!: string;
 }
 
+@Table('ckOdd', { typeIndex: 'some' as never })
+class Odd {
+  @StrId() @Field() id!: string;
+}
+
 @Table('ckLoose', { typeIndex: 'none' })
 class Loose {
   @StrId() id!: string;
@@ -66,11 +71,12 @@ describe('child keys', () => {
     expect(childSortKeyOf('ckComment', 'x')).toBe('ckComment#x');
   });
 
-  it('refuse a parent that is a child itself, the class itself, and typeIndex none on a top-level type', () => {
+  it('refuse a parent that is a child itself, the class itself, and an unknown typeIndex; a top-level type may be in none', () => {
     expect(() => getEntityMetadata(Note)).toThrow(MetadataError);
     expect(() => getEntityMetadata(Note)).toThrow(/Comment is a child type itself/);
     expect(() => getEntityMetadata(Self)).toThrow(/is the class itself/);
-    expect(() => getEntityMetadata(Loose)).toThrow(/typeIndex is for child types/);
+    expect(getEntityMetadata(Loose).typeIndex).toBe('none');
+    expect(() => getEntityMetadata(Odd)).toThrow(/typeIndex must be 'all', 'keys' or 'none'/);
   });
 });
 

@@ -130,7 +130,7 @@ describe('a field-list index: table setup', () => {
 describe('a field-list index: reindex', () => {
   it('writes its keys, and removes the keys of a field-list index no longer declared', () => {
     const item = {
-      PK: { S: 'article#a' }, SK: { S: 'article' }, uid: { S: UID }, version: { N: '1' }, tag: { S: 'rust' },
+      PK: { S: 'article#a' }, SK: { S: 'article' }, _type: { S: 'article' }, uid: { S: UID }, version: { N: '1' }, tag: { S: 'rust' },
       _gsi1pk: { S: 'stale' }, '_gsi.article.byOldTag.pk': { S: 'x' }, '_gsi.article.byOldTag.sk': { S: 'y' },
     };
     expect(reindexKeyChanges(getEntityMetadata(Article), item)).toEqual({

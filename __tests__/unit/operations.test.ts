@@ -11,6 +11,21 @@ import {
   scanTypeInput,
   tableSchemaProblems,
 } from '../../src/operations';
+import { Field, StrId, Table, getEntityMetadata } from '../../src';
+
+@Table('user')
+class OpUser {
+  @StrId() @Field() username!: string;
+}
+@Table('opNote', { typeIndex: 'keys' })
+class OpNote {
+  @StrId() @Field() id!: string;
+}
+@Table('opLike', { parent: () => OpUser, typeIndex: 'none' })
+class OpLike {
+  @StrId() @Field() id!: string;
+}
+const user = () => getEntityMetadata(OpUser);
 
 const key = { PK: { S: 'user#john' }, SK: { S: 'user' } };
 const item = { ...key, _type: { S: 'user' }, uid: { S: 'u-1' }, version: { N: '1' } };
@@ -54,15 +69,15 @@ describe('command inputs', () => {
       ExpressionAttributeNames: { '#type': '_type' },
       ExpressionAttributeValues: { ':type': { S: 'user' } },
     };
-    expect(queryByTypeInput('t', 'user')).toEqual(base);
-    expect(queryByTypeInput('t', 'user', { limit: 5, descending: true, startKey: key })).toEqual({
+    expect(queryByTypeInput('t', user())).toEqual(base);
+    expect(queryByTypeInput('t', user(), { limit: 5, descending: true, startKey: key })).toEqual({
       ...base,
       Limit: 5,
       ScanIndexForward: false,
       ExclusiveStartKey: key,
     });
-    expect(countByTypeInput('t', 'user')).toEqual({ ...base, Select: 'COUNT' });
-    expect(queryByUidInput('t', 'user', expected.uid)).toEqual({
+    expect(countByTypeInput('t', user())).toEqual({ ...base, Select: 'COUNT' });
+    expect(queryByUidInput('t', user(), expected.uid)).toEqual({
       ...base,
       KeyConditionExpression: '#type = :type AND #uid = :uid',
       ExpressionAttributeNames: { '#type': '_type', '#uid': 'uid' },
@@ -70,13 +85,35 @@ describe('command inputs', () => {
     });
   });
 
-  it('scan filters the whole table to one type', () => {
-    expect(scanTypeInput('t', 'user', key)).toEqual({
+  it('a keys-only type index (typeIndex keys) is queried on _tk, counted there too', () => {
+    const note = getEntityMetadata(OpNote);
+    expect(queryByTypeInput('t', note)).toEqual({
       TableName: 't',
-      FilterExpression: '#type = :type',
-      ExpressionAttributeNames: { '#type': '_type' },
-      ExpressionAttributeValues: { ':type': { S: 'user' } },
+      IndexName: 'type-keys-index',
+      KeyConditionExpression: '#type = :type',
+      ExpressionAttributeNames: { '#type': '_tk' },
+      ExpressionAttributeValues: { ':type': { S: 'opNote' } },
+    });
+    expect(queryByUidInput('t', note, expected.uid).ExpressionAttributeNames).toEqual({ '#type': '_tk', '#uid': 'uid' });
+    // reindex finds items written under another typeIndex where that one put them
+    expect(queryByTypeInput('t', note, {}, 'all')).toMatchObject({ IndexName: 'type-uid-index', ExpressionAttributeNames: { '#type': '_type' } });
+    expect(() => queryByTypeInput('t', getEntityMetadata(OpLike))).toThrow(/typeIndex 'none'/);
+  });
+
+  it('scan filters the whole table to one type by sort key, whichever type index it is in', () => {
+    expect(scanTypeInput('t', user(), key)).toEqual({
+      TableName: 't',
+      FilterExpression: '#sk = :sk',
+      ExpressionAttributeNames: { '#sk': 'SK' },
+      ExpressionAttributeValues: { ':sk': { S: 'user' } },
       ExclusiveStartKey: key,
+    });
+    expect(scanTypeInput('t', getEntityMetadata(OpLike), undefined, 10)).toEqual({
+      TableName: 't',
+      FilterExpression: 'begins_with(#sk, :sk)',
+      ExpressionAttributeNames: { '#sk': 'SK' },
+      ExpressionAttributeValues: { ':sk': { S: 'opLike#' } },
+      Limit: 10,
     });
   });
 });

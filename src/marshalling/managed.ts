@@ -4,6 +4,7 @@ import { newWriteId, primaryKeyOf } from '../keys';
 import { EntityValidationError } from '../errors';
 import { indexAttributesOf } from '../keys/index-key';
 import { ATTR } from '../metadata/attributes';
+import { typeIndexLayout } from '../metadata/table-layout';
 import type { EntityMetadata } from '../metadata/types';
 import { indexKeyChanges } from './index-changes';
 import { addHistoryAttributes, shiftedHistory } from './stored-item';
@@ -36,7 +37,8 @@ export function managedAttributesForPut(
   parentStrId?: string,
 ): Item {
   const item: Item = primaryKeyOf(meta, strId, parentStrId);
-  if (meta.typeIndex === 'all') item[ATTR.type] = { S: meta.typeName };
+  const typeIndex = typeIndexLayout(meta.typeIndex);
+  if (typeIndex) item[typeIndex.partition.name] = { S: meta.typeName };
   item[ATTR.uid] = { S: identity.uid };
   item[ATTR.version] = { N: String(identity.version) };
   return addHistoryAttributes(item, newWriteId(), previous);

@@ -9,6 +9,11 @@ export const ATTR = {
   sk: 'SK',
   /** The type name; partition key of the type index (a sparse index: only entity items have it). */
   type: '_type',
+  /**
+   * The type name of an entity of a `typeIndex: 'keys'` type instead of `_type`: partition key of the
+   * keys-only type index, so a write that moves no key writes nothing there.
+   */
+  typeKeys: '_tk',
   /** UUIDv7 generated on create; sort key of the type index, so listings come in creation order. */
   uid: 'uid',
   /** Optimistic-locking counter, 1 on create, +1 on every write. */
@@ -33,6 +38,9 @@ export const WRITE_HISTORY: readonly string[] = [ATTR.writeId, '_w1', '_w2', '_w
 
 /** The global secondary index keyed by (`_type`, `uid`): lists, counts and uid look-ups. */
 export const TYPE_INDEX_NAME = 'type-uid-index';
+
+/** The keys-only global secondary index keyed by (`_tk`, `uid`): the type index of `typeIndex: 'keys'` types. */
+export const TYPE_KEYS_INDEX_NAME = 'type-keys-index';
 
 export const RESERVED_ATTRIBUTES: ReadonlySet<string> = new Set([...Object.values(ATTR), ...WRITE_HISTORY]);
 

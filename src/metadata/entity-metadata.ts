@@ -46,7 +46,7 @@ function buildEntityMetadata(target: Constructor): EntityMetadata {
     hasValidators: hasClassValidatorConstraints(target),
     indexes,
     parent,
-    typeIndex: typeIndexOf(table, parent),
+    typeIndex: typeIndexOf(table),
   });
 }
 
@@ -71,11 +71,13 @@ function parentOf(table: TableRecord): EntityMetadata | undefined {
   return getEntityMetadata(parent as Constructor);
 }
 
-function typeIndexOf(table: TableRecord, parent: EntityMetadata | undefined): TypeIndexMode {
+function typeIndexOf(table: TableRecord): TypeIndexMode {
   const mode = (table.options as TableOptions | undefined)?.typeIndex ?? 'all';
-  if (mode === 'all' || (mode === 'none' && parent !== undefined)) return mode;
-  const why = mode === 'none' ? "is for child types (with parent): a top-level type is found through the type index" : "must be 'all' or 'none'";
-  throw new MetadataError(`@Table('${table.typeName}', { typeIndex: ${JSON.stringify(mode)} }) on ${table.target.name}: typeIndex ${why}.`, table.target.name);
+  if (mode === 'all' || mode === 'keys' || mode === 'none') return mode;
+  throw new MetadataError(
+    `@Table('${table.typeName}', { typeIndex: ${JSON.stringify(mode)} }) on ${table.target.name}: typeIndex must be 'all', 'keys' or 'none'.`,
+    table.target.name,
+  );
 }
 
 /** `parent: Article` instead of `parent: () => Article`: classes are functions too, so tell them apart. */

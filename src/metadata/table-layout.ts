@@ -1,9 +1,9 @@
 import { MetadataError } from '../errors';
-import { ATTR, TYPE_INDEX_NAME } from './attributes';
+import { ATTR, TYPE_INDEX_NAME, TYPE_KEYS_INDEX_NAME } from './attributes';
 import { getEntityMetadata } from './entity-metadata';
 import { gsiNames, INDEX_FAMILIES } from './index-slots';
 import { getRegistry } from './registry';
-import type { Constructor, IndexMetadata, SharedProjection } from './types';
+import type { Constructor, IndexMetadata, SharedProjection, TypeIndexMode } from './types';
 
 /**
  * The physical layout of the one table: its key attributes and its global secondary indexes. The
@@ -39,6 +39,22 @@ export const TYPE_INDEX: IndexLayout & { readonly sort: KeyAttribute } = {
   sort: { name: ATTR.uid, type: 'S' },
   projection: 'ALL',
 };
+
+/** The type index of `typeIndex: 'keys'` types: keys only, so a write that moves no key costs it nothing. */
+export const TYPE_KEYS_INDEX: IndexLayout & { readonly sort: KeyAttribute } = {
+  name: TYPE_KEYS_INDEX_NAME,
+  partition: { name: ATTR.typeKeys, type: 'S' },
+  sort: { name: ATTR.uid, type: 'S' },
+  projection: 'KEYS_ONLY',
+};
+
+export type TypeIndexLayout = typeof TYPE_INDEX;
+
+/** The type index items written with `mode` are in; undefined for `'none'`. */
+export function typeIndexLayout(mode: TypeIndexMode): TypeIndexLayout | undefined {
+  if (mode === 'all') return TYPE_INDEX;
+  return mode === 'keys' ? TYPE_KEYS_INDEX : undefined;
+}
 
 /** String PK/SK and the type index. No local secondary index: an LSI caps each partition at 10 GB. */
 export const TABLE_LAYOUT: TableLayout = {
@@ -97,7 +113,8 @@ export function tableLayoutOfEntities(entities?: readonly Constructor[]): TableL
       gsis.set(index.gsi, index.projection === 'include' ? includeGsiLayout(index) : gsiLayout(index.projection, index.slot));
     }
   }
-  const indexes = [TYPE_INDEX, ...[...gsis.values()].sort((a, b) => compareGsiNames(a.name, b.name))];
+  const typeIndexes = needsKeysOnlyTypeIndex(entities) ? [TYPE_INDEX, TYPE_KEYS_INDEX] : [TYPE_INDEX];
+  const indexes = [...typeIndexes, ...[...gsis.values()].sort((a, b) => compareGsiNames(a.name, b.name))];
   if (indexes.length > MAX_GSIS) {
     throw new MetadataError(
       `The entities need ${indexes.length} global secondary indexes (${indexes.map((i) => i.name).join(', ')}); ` +
@@ -112,6 +129,13 @@ export function tableLayoutOfEntities(entities?: readonly Constructor[]): TableL
   }
   checkProjectedAttributes(indexes);
   return { ...TABLE_LAYOUT, indexes };
+}
+
+/** Whether one of the entities (those given, else every registered one) is a `typeIndex: 'keys'` type. */
+function needsKeysOnlyTypeIndex(entities?: readonly Constructor[]): boolean {
+  const targets = entities && new Set(entities);
+  // The declared option, not getEntityMetadata: a broken class elsewhere in the process must not fail this table.
+  return getRegistry().tables.some((record) => (!targets || targets.has(record.target)) && record.options?.typeIndex === 'keys');
 }
 
 function checkProjectedAttributes(indexes: readonly IndexLayout[]): void {

@@ -27,16 +27,23 @@ export interface TableOptions {
    */
   parent?: () => Constructor;
   /**
-   * Whether the type's items are copied to the type index, which lists, counts and finds by uid every
-   * entity of the type across parents. `'none'` (child types only) saves one index write per write
-   * and keeps the type's writes off the one index partition all of its items share; the type is then
-   * read through its parents only (`of(parent).query()`, `getWith`). @default 'all'
+   * How the type's items are in a type index, which lists, counts and finds by uid every entity of
+   * the type (across parents):
+   * - `'all'`: in `type-uid-index`, a whole copy of each item. Listings are one Query; every write
+   *   also rewrites the copy (twice the write units).
+   * - `'keys'`: in `type-keys-index`, keys only. A write that moves no key writes nothing there
+   *   (update, save, increment cost the item alone); create and delete add a small index write.
+   *   Listings read the keys then the entities (BatchGetItem); counts read keys only.
+   * - `'none'`: in no type index. Every write costs the item alone; no listing, count or uid look-up
+   *   across parents (a child type is read through its parents and `@Index`es).
+   * Changing it for a type with stored items: `em.ensureTableExists()`, then
+   * `em.reindex(Entity, { fromTypeIndex })`. @default 'all'
    */
   typeIndex?: TypeIndexMode;
 }
 
 /** Whether a type's items are in the type index: see `TableOptions.typeIndex`. */
-export type TypeIndexMode = 'all' | 'none';
+export type TypeIndexMode = 'all' | 'keys' | 'none';
 
 /**
  * What a secondary index copies of each item: `'all'` (queries return whole entities), `'keys'` (the

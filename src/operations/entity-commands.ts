@@ -6,13 +6,15 @@ import type {
   QueryCommandInput,
   ScanCommandInput,
 } from '@aws-sdk/client-dynamodb';
+import { InvalidArgumentError } from '../errors';
 import { buildConditionExpression, buildFilterExpression, mergeAttributes } from '../expressions';
 import type { AttributeCondition, Condition } from '../expressions';
 import { primaryKeyOf } from '../keys';
 import type { ItemKey } from '../keys';
-import type { EntityMetadata } from '../metadata/types';
+import type { EntityMetadata, TypeIndexMode } from '../metadata/types';
 import { ATTR, KEY_SEPARATOR } from '../metadata/attributes';
-import { TYPE_INDEX } from '../metadata/table-layout';
+import { typeIndexLayout } from '../metadata/table-layout';
+import type { TypeIndexLayout } from '../metadata/table-layout';
 
 /**
  * Pure builders of the exact SDK input of every entity command. Unit tests compare their output;
@@ -162,27 +164,37 @@ export function deleteByKeyInput(tableName: string, key: ItemKey): DeleteItemCom
   return { TableName: tableName, Key: key, ReturnValues: 'ALL_OLD' };
 }
 
-const TYPE_NAMES = { '#type': TYPE_INDEX.partition.name };
-
 export interface TypeQueryOptions {
   limit?: number;
   startKey?: ItemKey;
   descending?: boolean;
 }
 
-/** Where a type-index listing resumes after the entity (str id, uid) a cursor names: its ExclusiveStartKey. */
-export function typeIndexStartKey(meta: EntityMetadata, strId: string, uid: string, parentStrId?: string): ItemKey {
-  return { ...primaryKeyOf(meta, strId, parentStrId), [TYPE_INDEX.partition.name]: { S: meta.typeName }, [TYPE_INDEX.sort.name]: { S: uid } };
+/** The type index `meta`'s items are in (or were written to, for `mode`); a type outside any is refused by the callers first. */
+function typeIndexFor(meta: EntityMetadata, mode: TypeIndexMode = meta.typeIndex): TypeIndexLayout {
+  const index = typeIndexLayout(mode);
+  if (index === undefined) throw new InvalidArgumentError(`${meta.className} has typeIndex 'none': it is in no type index.`, meta.className);
+  return index;
 }
 
-/** Every entity of a type, in uid (creation) order, from the type index: never a scan. */
-export function queryByTypeInput(tableName: string, typeName: string, options: TypeQueryOptions = {}): QueryCommandInput {
+/** Where a type-index listing resumes after the entity (str id, uid) a cursor names: its ExclusiveStartKey. */
+export function typeIndexStartKey(meta: EntityMetadata, strId: string, uid: string, parentStrId?: string, mode?: TypeIndexMode): ItemKey {
+  const index = typeIndexFor(meta, mode);
+  return { ...primaryKeyOf(meta, strId, parentStrId), [index.partition.name]: { S: meta.typeName }, [index.sort.name]: { S: uid } };
+}
+
+/**
+ * Every entity of a type, in uid (creation) order, from its type index: never a scan. A keys-only
+ * type index (`mode` 'keys') answers with keys.
+ */
+export function queryByTypeInput(tableName: string, meta: EntityMetadata, options: TypeQueryOptions = {}, mode?: TypeIndexMode): QueryCommandInput {
+  const index = typeIndexFor(meta, mode);
   return {
     TableName: tableName,
-    IndexName: TYPE_INDEX.name,
+    IndexName: index.name,
     KeyConditionExpression: '#type = :type',
-    ExpressionAttributeNames: TYPE_NAMES,
-    ExpressionAttributeValues: { ':type': { S: typeName } },
+    ExpressionAttributeNames: { '#type': index.partition.name },
+    ExpressionAttributeValues: { ':type': { S: meta.typeName } },
     ...(options.descending ? { ScanIndexForward: false } : {}),
     ...(options.limit !== undefined ? { Limit: options.limit } : {}),
     ...(options.startKey ? { ExclusiveStartKey: options.startKey } : {}),
@@ -190,44 +202,35 @@ export function queryByTypeInput(tableName: string, typeName: string, options: T
 }
 
 /** Counting reads the same index with `Select: COUNT`: no item data is returned. */
-export function countByTypeInput(tableName: string, typeName: string, startKey?: ItemKey): QueryCommandInput {
-  return { ...queryByTypeInput(tableName, typeName, { startKey }), Select: 'COUNT' };
+export function countByTypeInput(tableName: string, meta: EntityMetadata, startKey?: ItemKey): QueryCommandInput {
+  return { ...queryByTypeInput(tableName, meta, { startKey }), Select: 'COUNT' };
 }
 
 /** uid look-up: one query on the type index for the exact (type, uid) key. */
-export function queryByUidInput(tableName: string, typeName: string, uid: string): QueryCommandInput {
+export function queryByUidInput(tableName: string, meta: EntityMetadata, uid: string): QueryCommandInput {
+  const index = typeIndexFor(meta);
   return {
     TableName: tableName,
-    IndexName: TYPE_INDEX.name,
+    IndexName: index.name,
     KeyConditionExpression: '#type = :type AND #uid = :uid',
-    ExpressionAttributeNames: { ...TYPE_NAMES, '#uid': TYPE_INDEX.sort.name },
-    ExpressionAttributeValues: { ':type': { S: typeName }, ':uid': { S: uid } },
+    ExpressionAttributeNames: { '#type': index.partition.name, '#uid': index.sort.name },
+    ExpressionAttributeValues: { ':type': { S: meta.typeName }, ':uid': { S: uid } },
   };
 }
 
 /**
- * The expensive path: reads the whole table and keeps the items of one type. `limit` bounds the items
- * read (of every type), not those returned.
+ * The expensive path: reads the whole table and keeps the items of one type, told apart by their sort
+ * key (`<type>` for a top-level type, `<type>#<str id>` for a child type), whichever type index they
+ * are in. `limit` bounds the items read (of every type), not those returned.
  */
-export function scanTypeInput(tableName: string, typeName: string, startKey?: ItemKey, limit?: number): ScanCommandInput {
+export function scanTypeInput(tableName: string, meta: EntityMetadata, startKey?: ItemKey, limit?: number): ScanCommandInput {
+  const topLevel = meta.parent === undefined;
   return {
     TableName: tableName,
-    FilterExpression: '#type = :type',
-    ExpressionAttributeNames: TYPE_NAMES,
-    ExpressionAttributeValues: { ':type': { S: typeName } },
-    ...(limit !== undefined ? { Limit: limit } : {}),
-    ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-  };
-}
-
-/** The items of a child type outside the type index, by their sort keys (`<type>#...`): reindex's only way to find them all. */
-export function scanChildTypeInput(tableName: string, typeName: string, startKey: ItemKey | undefined, limit: number): ScanCommandInput {
-  return {
-    TableName: tableName,
-    FilterExpression: 'begins_with(#sk, :prefix)',
+    FilterExpression: topLevel ? '#sk = :sk' : 'begins_with(#sk, :sk)',
     ExpressionAttributeNames: { '#sk': ATTR.sk },
-    ExpressionAttributeValues: { ':prefix': { S: typeName + KEY_SEPARATOR } },
-    Limit: limit,
+    ExpressionAttributeValues: { ':sk': { S: topLevel ? meta.typeName : meta.typeName + KEY_SEPARATOR } },
+    ...(limit !== undefined ? { Limit: limit } : {}),
     ...(startKey ? { ExclusiveStartKey: startKey } : {}),
   };
 }

@@ -2,15 +2,16 @@ import type { AttributeValue, UpdateItemCommandInput } from '@aws-sdk/client-dyn
 import { indexAttributesOf } from '../keys/index-key';
 import { ATTR } from '../metadata/attributes';
 import { INDEX_KEY_ATTRIBUTE } from '../metadata/index-slots';
+import { typeIndexLayout } from '../metadata/table-layout';
 import type { EntityMetadata } from '../metadata/types';
 
 type Item = Record<string, AttributeValue>;
 
-/** How a stored item's index key attributes must change to match its declared indexes. */
+/** How a stored item's index key attributes (and type index attribute) must change to match its declarations. */
 export interface ReindexKeyChanges {
   /** Key attributes to write: missing, or holding another key. */
   readonly set: Item;
-  /** `_gsiNpk`/`_gsiNsk` attributes no declared index of the item uses any more. */
+  /** `_gsiNpk`/`_gsiNsk` attributes no declared index of the item uses any more; `_type`/`_tk` of another typeIndex. */
   readonly remove: readonly string[];
   /** Why a key cannot be stored (too long for DynamoDB): the item is then left as it is. */
   readonly problems: readonly string[];
@@ -24,11 +25,17 @@ export function reindexKeyChanges(meta: EntityMetadata, item: Item): ReindexKeyC
   const problems: string[] = [];
   const wanted = indexAttributesOf(meta, item, (_index, problem) => problems.push(problem));
   if (problems.length > 0) return { set: {}, remove: [], problems };
+  // The type index the item is in follows the type's typeIndex: `_type` for 'all', `_tk` for 'keys'.
+  const typeIndex = typeIndexLayout(meta.typeIndex);
+  if (typeIndex) wanted[typeIndex.partition.name] = { S: meta.typeName };
   const set: Item = {};
   for (const [name, value] of Object.entries(wanted)) if (item[name]?.S !== value.S) set[name] = value;
-  const remove = Object.keys(item).filter((name) => INDEX_KEY_ATTRIBUTE.test(name) && !(name in wanted));
+  const remove = Object.keys(item).filter((name) => (INDEX_KEY_ATTRIBUTE.test(name) || TYPE_ATTRIBUTES.has(name)) && !(name in wanted));
   return { set, remove, problems };
 }
+
+/** The attributes that put an item in a type index. */
+const TYPE_ATTRIBUTES: ReadonlySet<string> = new Set([ATTR.type, ATTR.typeKeys]);
 
 export function hasChanges(changes: ReindexKeyChanges): boolean {
   return changes.remove.length > 0 || Object.keys(changes.set).length > 0;

@@ -2,6 +2,7 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { InvalidArgumentError } from '../../errors';
 import { GUARD_ATTR, guardKey, isUid, parentStrIdOfItem, uniqueValueText } from '../../keys';
 import type { EntityMapper } from '../../marshalling/entity-mapper';
+import { ATTR } from '../../metadata/attributes';
 import { getItemInput, queryByUidInput } from '../../operations/entity-commands';
 import type { RepositoryContext } from '../context';
 
@@ -28,17 +29,31 @@ export class EntityFinder<T extends object> {
   }
 
   /**
-   * One query of the type index. A scoped mapper finds only the entities of its parent, unless
-   * `anyParent`: a uid names one entity of the type, whichever parent holds it.
+   * One query of the type index (a keys-only one gives the key: then one consistent GetItem). A
+   * scoped mapper finds only the entities of its parent, unless `anyParent`: a uid names one entity
+   * of the type, whichever parent holds it. A type outside any type index has no uid look-up.
    */
   async findByUid(uid: string, anyParent: boolean): Promise<T | undefined> {
     const { meta, parentStrId } = this.mapper;
     if (!isUid(uid)) throw new InvalidArgumentError(`uid must be a lower-case UUID, got ${JSON.stringify(uid)}.`, meta.className);
-    const output = await this.context.executor.send('Query', queryByUidInput(this.context.tableName, meta.typeName, uid), meta.className);
-    const item = output.Items?.[0];
-    if (item === undefined) return undefined;
-    if (!anyParent && parentStrId !== undefined && parentStrIdOfItem(meta, item) !== parentStrId) return undefined;
-    return this.mapper.fromItem(item);
+    if (meta.typeIndex === 'none') {
+      throw new InvalidArgumentError(`${meta.className} is in no type index (typeIndex: 'none'), so it cannot be found by uid.`, meta.className, {
+        hint: meta.parent ? 'Read it by its str id within its parent.' : 'Read it by its str id (getByStr).',
+      });
+    }
+    const output = await this.context.executor.send('Query', queryByUidInput(this.context.tableName, meta, uid), meta.className);
+    const found = output.Items?.[0];
+    if (found === undefined) return undefined;
+    if (!anyParent && parentStrId !== undefined && parentStrIdOfItem(meta, found) !== parentStrId) return undefined;
+    const item = meta.typeIndex === 'keys' ? await this.itemOfKey(found) : found;
+    return item && this.mapper.fromItem(item);
+  }
+
+  /** The entity a keys-only index item names, read consistently; undefined if deleted or replaced (another uid) since. */
+  private async itemOfKey(indexItem: Item): Promise<Item | undefined> {
+    const key = { [ATTR.pk]: indexItem[ATTR.pk] as AttributeValue, [ATTR.sk]: indexItem[ATTR.sk] as AttributeValue };
+    const { Item: item } = await this.context.executor.send('GetItem', getItemInput(this.context.tableName, key), this.mapper.meta.className);
+    return item && item[ATTR.uid]?.S === indexItem[ATTR.uid]?.S ? item : undefined;
   }
 
   /** The owner a unique value's guard item names (one consistent GetItem), or undefined when no entity holds it. */

@@ -5,7 +5,7 @@ import { decodeCursor, encodeCursor, parentStrIdOfItem, strIdOfItem } from '../.
 import type { CursorPosition, ItemKey } from '../../keys';
 import type { EntityMapper } from '../../marshalling/entity-mapper';
 import { markPartial } from '../../marshalling/stored-state';
-import { ATTR } from '../../metadata/attributes';
+import { ATTR, TYPE_KEYS_INDEX_NAME } from '../../metadata/attributes';
 import type { EntityMetadata, IndexMetadata } from '../../metadata/types';
 import { countByTypeInput, queryByTypeInput } from '../../operations/entity-commands';
 import { keyCountInput, keyQueryInput } from '../../operations/query-commands';
@@ -71,7 +71,7 @@ export class EntityLister<T extends object> {
       budget.check(() => ({ cursor: this.cursorAfter(plan, startKey as Item), count: total }));
       const input = plan.query
         ? keyCountInput(this.context.tableName, plan.query, startKey)
-        : countByTypeInput(this.context.tableName, this.metadata.typeName, startKey);
+        : countByTypeInput(this.context.tableName, this.metadata, startKey);
       const output = await this.sendQuery(measuredInput(input, measure), plan.index);
       budget.add(measure ? pageReadUnits('Query', input, output) : undefined);
       total += output.Count ?? 0;
@@ -95,14 +95,14 @@ export class EntityLister<T extends object> {
     const position = cursor === undefined ? undefined : decodeCursor(cursor, this.metadata, plan.cursorKind);
     const startKey = position && plan.startKeyOf(position);
     if (plan.empty) return EntityIterable.over<T, never>(EMPTY_SOURCE, () => undefined as never, undefined, limit);
-    if (plan.index && plan.readsByKey) return this.keysOnlyQuery(plan, plan.index, descending, startKey, limit, bounds);
+    if (plan.readsByKey) return this.keysOnlyQuery(plan, descending, startKey, limit, bounds);
     const measure = isBounded(limits);
     const source: PageSource = {
       fetch: async (from, pageLimit) => {
         const request = { startKey: from, limit: pageLimit, descending };
         const input = plan.query
           ? keyQueryInput(this.context.tableName, { ...plan.query, ...request })
-          : queryByTypeInput(this.context.tableName, this.metadata.typeName, request);
+          : queryByTypeInput(this.context.tableName, this.metadata, request);
         const output = await this.sendQuery(measuredInput(input, measure), plan.index);
         const units = measure ? pageReadUnits('Query', input, output) : undefined;
         return { items: output.Items ?? [], lastKey: output.LastEvaluatedKey, units };
@@ -120,11 +120,12 @@ export class EntityLister<T extends object> {
    * A keys-only index holds keys (and a field-list index queried without select, only some fields):
    * each page's entities are then read by key (BatchGetItem), kept in index order. One deleted
    * between the two reads is skipped, and so is one whose fields changed so that it no longer matches
-   * the query (its key condition or filter); the cursor still follows the index items.
+   * the query (its key condition or filter), or, in a keys-only type index, one replaced by another
+   * entity of the same id (a new uid: it is listed at its own place); the cursor still follows the index items.
    */
-  private keysOnlyQuery(plan: ReadPlan, index: IndexMetadata, descending: boolean, startKey: ItemKey | undefined, limit: number | undefined, bounds: ListingBounds) {
+  private keysOnlyQuery(plan: ReadPlan, descending: boolean, startKey: ItemKey | undefined, limit: number | undefined, bounds: ListingBounds) {
     const query = plan.query as NonNullable<ReadPlan['query']>;
-    const matches = (item: Item) => stillMatches(this.metadata, plan, item);
+    const { index } = plan;
     const measure = isBounded(bounds.limits);
     const source: PageSource<KeyedEntity<T>> = {
       fetch: async (from, pageLimit) => {
@@ -134,6 +135,7 @@ export class EntityLister<T extends object> {
         const keys = indexItems.map((item) => ({ [ATTR.pk]: item[ATTR.pk] as AttributeValue, [ATTR.sk]: item[ATTR.sk] as AttributeValue }));
         // The entities' BatchGetItem is estimated from the items it found: its answer stays in the batch machinery.
         const found: Item[] = [];
+        const matches = matcherOf(this.metadata, plan, indexItems);
         const keep = measure ? (item: Item) => found.push(item) > 0 && matches(item) : matches;
         const entities = indexItems.length > 0 ? await this.getByKeys(keys, keep) : [];
         const items = indexItems.flatMap((indexItem, i) => {
@@ -184,11 +186,12 @@ export class EntityLister<T extends object> {
     try {
       return await this.context.executor.send('Query', input, this.metadata.className);
     } catch (error) {
-      if (index && isMissingIndex(error)) {
-        throw new TableSchemaMismatchError(this.context.tableName, [
-          `global secondary index ${index.gsi} (of ${this.metadata.className} index ${index.name}) is missing; ` +
-            'run em.ensureTableExists(), which adds the indexes the entities need',
-        ]);
+      const { className } = this.metadata;
+      const missing = index
+        ? `global secondary index ${index.gsi} (of ${className} index ${index.name})`
+        : input.IndexName === TYPE_KEYS_INDEX_NAME && `global secondary index ${TYPE_KEYS_INDEX_NAME} (the type index of ${className}, typeIndex: 'keys')`;
+      if (missing && isMissingIndex(error)) {
+        throw new TableSchemaMismatchError(this.context.tableName, [`${missing} is missing; run em.ensureTableExists(), which adds the indexes the entities need`]);
       }
       throw error;
     }
@@ -197,6 +200,20 @@ export class EntityLister<T extends object> {
   private strIdOfItem(item: Item): string {
     return strIdOfItem(this.metadata, item);
   }
+}
+
+/**
+ * Whether an entity read by key still belongs to the query that found its index item: see
+ * stillMatches; where the index items carry the uid (the type index), the same uid, i.e. the same entity.
+ */
+function matcherOf(meta: EntityMetadata, plan: ReadPlan, indexItems: readonly Item[]): (item: Item) => boolean {
+  if (plan.index !== undefined) return (item) => stillMatches(meta, plan, item);
+  const uids = new Map(indexItems.map((item) => [keyText(item), item[ATTR.uid]?.S]));
+  return (item) => uids.get(keyText(item)) === item[ATTR.uid]?.S;
+}
+
+function keyText(item: Item): string {
+  return `${item[ATTR.pk]?.S ?? ''}\u0000${item[ATTR.sk]?.S ?? ''}`;
 }
 
 function isMissingIndex(error: unknown): boolean {

@@ -67,7 +67,8 @@ export class EntityWriter<T extends object> {
     const readFirst = checkedReadFirst(this.className, options);
     const prepared = await prepareCreate(this.mapper, input);
     const { entity, strId, identity, item, uidGiven } = prepared;
-    if (uidGiven) {
+    // A type in no type index cannot be looked up by uid: its given uid is kept, unchecked (documented).
+    if (uidGiven && this.mapper.meta.typeIndex !== 'none') {
       const existing = await this.findByUid(identity.uid);
       if (existing) return [existing, false];
     }

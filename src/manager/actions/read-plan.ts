@@ -8,7 +8,7 @@ import { matchesSortKeyCondition } from '../../keys/index-key-range';
 import type { CompiledShape } from '../../marshalling/codec';
 import { ATTR } from '../../metadata/attributes';
 import { typeIndexStartKey } from '../../operations/entity-commands';
-import { TYPE_INDEX } from '../../metadata/table-layout';
+import { typeIndexLayout } from '../../metadata/table-layout';
 import type { EntityMetadata, IndexMetadata } from '../../metadata/types';
 import { sortKeyExpression } from '../../operations/query-commands';
 import { indexKeyCondition, indexNamed } from './key-conditions';
@@ -136,12 +136,15 @@ function checkProjected(meta: EntityMetadata, index: IndexMetadata, option: 'fil
 }
 
 function planTypeListing(meta: EntityMetadata, plan: CompiledShape, options: ReadOptions): ReadPlan {
-  if (meta.typeIndex === 'none') {
+  const typeIndex = typeIndexLayout(meta.typeIndex);
+  if (typeIndex === undefined) {
     throw new InvalidArgumentError(
-      `${meta.className} is not in the type index (typeIndex: 'none'), so it has no listing or count across parents.`,
+      `${meta.className} is not in a type index (typeIndex: 'none'), so it has no listing or count${meta.parent ? ' across parents' : ''}.`,
       meta.className,
       {
-        hint: `Read one parent's collection with getRepository(${meta.className}).of(parent).query() or getWith(), or query one of its @Index declarations.`,
+        hint: meta.parent
+          ? `Read one parent's collection with getRepository(${meta.className}).of(parent).query() or getWith(), or query one of its @Index declarations.`
+          : `Query one of its @Index declarations, or declare @Table('${meta.typeName}', { typeIndex: 'keys' }) and run em.ensureTableExists() and em.reindex(${meta.className}, { fromTypeIndex: 'none' }).`,
       },
     );
   }
@@ -149,16 +152,18 @@ function planTypeListing(meta: EntityMetadata, plan: CompiledShape, options: Rea
     const indexes = meta.indexes.map((i) => i.name).join(', ') || 'none';
     throw new InvalidArgumentError(`${meta.className}: where needs an index ({ index, where }); its indexes: ${indexes}.`, meta.className);
   }
+  const keysOnly = typeIndex.projection === 'KEYS_ONLY';
+  if (keysOnly) refuseFieldsOnKeysOnlyTypeIndex(meta, options);
   const created = createdRange(meta, options.createdAfter, options.createdBefore);
   const filter = filterConditions(meta, plan, options.filter);
   const projection = projectionOf(meta, plan, options.select, []);
-  const plain = created.sort === undefined && filter.length === 0 && projection === undefined;
+  const plain = !keysOnly && created.sort === undefined && filter.length === 0 && projection === undefined;
   return {
     query: plain
       ? undefined
       : {
-          indexName: TYPE_INDEX.name,
-          partition: { attribute: ATTR.type, value: meta.typeName },
+          indexName: typeIndex.name,
+          partition: { attribute: typeIndex.partition.name, value: meta.typeName },
           sort: created.sort,
           filter,
           projection,
@@ -168,7 +173,7 @@ function planTypeListing(meta: EntityMetadata, plan: CompiledShape, options: Rea
     cursorKind: 'typeIndex',
     filtered: filter.length > 0,
     partial: projection !== undefined,
-    readsByKey: false,
+    readsByKey: keysOnly,
     keyCondition: undefined,
     startKeyOf: (position) => {
       const uid = position.uid as string;
@@ -176,4 +181,15 @@ function planTypeListing(meta: EntityMetadata, plan: CompiledShape, options: Rea
       return typeIndexStartKey(meta, position.strId, uid, position.parent);
     },
   };
+}
+
+/** A keys-only type index holds no fields: a filter or select would need every entity read first. */
+function refuseFieldsOnKeysOnlyTypeIndex(meta: EntityMetadata, options: ReadOptions): void {
+  const given = (['filter', 'select'] as const).filter((option) => options[option] !== undefined);
+  if (given.length === 0) return;
+  throw new InvalidArgumentError(
+    `${meta.className}'s type index holds keys only (typeIndex: 'keys'), so its listing cannot ${given.join(' or ')} on fields.`,
+    meta.className,
+    { hint: "Query an @Index whose key holds the field (projection 'all' for filter and select), or declare typeIndex: 'all'." },
+  );
 }

@@ -5,8 +5,8 @@ import { decodeCursor, encodeCursor, parentStrIdOfItem, strIdOfItem } from '../.
 import type { CursorPosition, ItemKey } from '../../keys';
 import { ATTR } from '../../metadata/attributes';
 import { getEntityMetadata } from '../../metadata/entity-metadata';
-import type { Constructor, EntityMetadata } from '../../metadata/types';
-import { getItemInput, queryByTypeInput, scanChildTypeInput, typeIndexStartKey } from '../../operations/entity-commands';
+import type { Constructor, EntityMetadata, TypeIndexMode } from '../../metadata/types';
+import { getItemInput, queryByTypeInput, scanTypeInput, typeIndexStartKey } from '../../operations/entity-commands';
 import { hasChanges, reindexKeyChanges, reindexUpdateInput } from '../../operations/reindex-commands';
 import type { RepositoryContext } from '../context';
 
@@ -19,6 +19,12 @@ export interface ReindexOptions {
   pageSize?: number;
   /** Stop after this many pages, returning a `cursor` when entities remain. @default no limit */
   maxPages?: number;
+  /**
+   * The `typeIndex` the stored items were written with, when the type's declaration changed since
+   * (e.g. `'all'` after switching to `'keys'`): the items are found where that mode put them, and each
+   * one is moved to the type's current type index. @default the type's current typeIndex
+   */
+  fromTypeIndex?: TypeIndexMode;
   /** Called after each page is done, with the totals so far and the cursor that resumes after it. */
   onProgress?: (progress: ReindexProgress) => void | Promise<void>;
 }
@@ -49,31 +55,33 @@ const MAX_PAGE_SIZE = 1000;
 const MAX_ITEM_ATTEMPTS = 10;
 
 /**
- * Brings the index keys of every stored entity of a type in line with its `@Index` declarations:
- * reads the type index page by page (a type outside it, `typeIndex: 'none'`, by a Scan: nothing else
- * finds all its items) and writes, for each entity whose keys differ,
- * only its index key attributes (see reindexUpdateInput). Idempotent and resumable.
+ * Brings the index keys (and type index) of every stored entity of a type in line with its
+ * declarations: finds the items where `fromTypeIndex` put them (the type index page by page; a type
+ * outside it, `typeIndex: 'none'`, by a Scan: nothing else finds all its items) and writes, for each
+ * entity whose keys differ, only its key attributes (see reindexUpdateInput). Idempotent and resumable.
  */
 export async function reindexEntities(context: RepositoryContext, target: Constructor, options: ReindexOptions = {}): Promise<ReindexResult> {
   const meta = getEntityMetadata(target);
-  const { pageSize, maxPages } = checkOptions(options, meta.className);
-  const listed = meta.typeIndex === 'all';
+  const { pageSize, maxPages, source } = checkOptions(options, meta);
+  const listed = source !== 'none';
   const position = options.cursor === undefined ? undefined : decodeCursor(options.cursor, meta, listed ? 'typeIndex' : 'tableScan');
   let startKey: ItemKey | undefined =
-    position && (listed ? typeIndexStartKey(meta, position.strId, position.uid as string, position.parent) : tableKeyOf(position));
+    position && (listed ? typeIndexStartKey(meta, position.strId, position.uid as string, position.parent, source) : tableKeyOf(position));
   const result: ReindexResult = { scanned: 0, updated: 0, skipped: [] };
   let pages = 0;
   do {
-    // A type outside the type index (typeIndex: 'none') can only be found all by a Scan of the table.
     const output = listed
-      ? await context.executor.send('Query', queryByTypeInput(context.tableName, meta.typeName, { startKey, limit: pageSize }), meta.className)
-      : await context.executor.send('Scan', scanChildTypeInput(context.tableName, meta.typeName, startKey, pageSize), meta.className);
-    for (const item of output.Items ?? []) {
+      ? await context.executor.send('Query', queryByTypeInput(context.tableName, meta, { startKey, limit: pageSize }, source), meta.className)
+      : await context.executor.send('Scan', scanTypeInput(context.tableName, meta, startKey, pageSize), meta.className);
+    for (const found of output.Items ?? []) {
+      // A keys-only type index gives keys: the entity itself is read by key, consistently.
+      const item = source === 'keys' ? await rereadSameEntity(context, meta, found) : found;
+      if (item === undefined) continue;
       result.scanned += 1;
       await reindexItem(context, meta, item, result);
     }
     startKey = output.LastEvaluatedKey;
-    result.cursor = startKey && cursorAfter(meta, startKey);
+    result.cursor = startKey && cursorAfter(meta, startKey, listed);
     pages += 1;
     await options.onProgress?.({ ...result, skipped: [...result.skipped] });
   } while (startKey && pages < maxPages);
@@ -108,8 +116,8 @@ async function rereadSameEntity(context: RepositoryContext, meta: EntityMetadata
   return stored && stored[ATTR.uid]?.S === read[ATTR.uid]?.S ? stored : undefined;
 }
 
-function cursorAfter(meta: EntityMetadata, lastKey: ItemKey): string {
-  if (meta.typeIndex === 'none') return encodeCursor('tableScan', { strId: '', partition: lastKey[ATTR.pk]?.S, sort: lastKey[ATTR.sk]?.S }, meta);
+function cursorAfter(meta: EntityMetadata, lastKey: ItemKey, listed: boolean): string {
+  if (!listed) return encodeCursor('tableScan', { strId: '', partition: lastKey[ATTR.pk]?.S, sort: lastKey[ATTR.sk]?.S }, meta);
   const position = { strId: strIdOfItem(meta, lastKey), parent: parentStrIdOfItem(meta, lastKey) };
   return encodeCursor('typeIndex', { ...position, uid: lastKey[ATTR.uid]?.S as string }, meta);
 }
@@ -118,9 +126,13 @@ function tableKeyOf(position: CursorPosition): ItemKey {
   return { [ATTR.pk]: { S: position.partition as string }, [ATTR.sk]: { S: position.sort as string } };
 }
 
-function checkOptions(options: ReindexOptions, entity: string): { pageSize: number; maxPages: number } {
+function checkOptions(options: ReindexOptions, meta: EntityMetadata): { pageSize: number; maxPages: number; source: TypeIndexMode } {
+  const entity = meta.className;
   if (typeof options !== 'object' || options === null) throw new InvalidArgumentError('reindex options must be an object.', entity);
-  const { pageSize = DEFAULT_PAGE_SIZE, maxPages = Infinity, onProgress } = options;
+  const { pageSize = DEFAULT_PAGE_SIZE, maxPages = Infinity, onProgress, fromTypeIndex: source = meta.typeIndex } = options;
+  if (source !== 'all' && source !== 'keys' && source !== 'none') {
+    throw new InvalidArgumentError(`reindex fromTypeIndex must be 'all', 'keys' or 'none', got ${JSON.stringify(source)}.`, entity);
+  }
   if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
     throw new InvalidArgumentError(`reindex pageSize must be an integer from 1 to ${MAX_PAGE_SIZE}, got ${String(pageSize)}.`, entity);
   }
@@ -130,5 +142,5 @@ function checkOptions(options: ReindexOptions, entity: string): { pageSize: numb
   if (onProgress !== undefined && typeof onProgress !== 'function') {
     throw new InvalidArgumentError('reindex onProgress must be a function.', entity);
   }
-  return { pageSize, maxPages };
+  return { pageSize, maxPages, source };
 }

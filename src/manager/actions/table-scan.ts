@@ -35,7 +35,7 @@ export function scanEntities<T extends object>(context: RepositoryContext, mappe
   const measure = isBounded(limits);
   const source: PageSource = {
     fetch: async (from, pageLimit) => {
-      const input = scanTypeInput(context.tableName, meta.typeName, from, pageLimit);
+      const input = scanTypeInput(context.tableName, meta, from, pageLimit);
       const output = await context.executor.send('Scan', measuredInput(input, measure), className);
       return { items: output.Items ?? [], lastKey: output.LastEvaluatedKey, units: measure ? pageReadUnits('Scan', input, output) : undefined };
     },
