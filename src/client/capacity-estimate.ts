@@ -29,20 +29,26 @@ const writeUnitsOf = (bytes: number) => Math.max(1, Math.ceil(bytes / WRITE_UNIT
 export function reportedUnits(operation: OperationName, answer: Answer): CapacityUnits | undefined {
   const reported = answer?.ConsumedCapacity as ConsumedCapacity | ConsumedCapacity[] | undefined;
   if (reported === undefined) return undefined;
-  const entries = Array.isArray(reported) ? reported : [reported];
-  if (entries.length === 0) return undefined;
   const units: CapacityUnits = { readUnits: 0, writeUnits: 0 };
-  for (const entry of entries) {
-    if (entry.ReadCapacityUnits !== undefined || entry.WriteCapacityUnits !== undefined) {
-      units.readUnits += entry.ReadCapacityUnits ?? 0;
-      units.writeUnits += entry.WriteCapacityUnits ?? 0;
-    } else if (READ_OPERATIONS.has(operation)) {
-      units.readUnits += entry.CapacityUnits ?? 0;
-    } else {
-      units.writeUnits += entry.CapacityUnits ?? 0;
-    }
+  // One entry for a single-table request: no array to build for it.
+  if (!Array.isArray(reported)) {
+    addEntry(units, operation, reported);
+    return units;
   }
+  if (reported.length === 0) return undefined;
+  for (const entry of reported) addEntry(units, operation, entry);
   return units;
+}
+
+function addEntry(units: CapacityUnits, operation: OperationName, entry: ConsumedCapacity): void {
+  if (entry.ReadCapacityUnits !== undefined || entry.WriteCapacityUnits !== undefined) {
+    units.readUnits += entry.ReadCapacityUnits ?? 0;
+    units.writeUnits += entry.WriteCapacityUnits ?? 0;
+  } else if (READ_OPERATIONS.has(operation)) {
+    units.readUnits += entry.CapacityUnits ?? 0;
+  } else {
+    units.writeUnits += entry.CapacityUnits ?? 0;
+  }
 }
 
 /**

@@ -53,31 +53,48 @@ export interface CostReporting {
   tracer?: TracerLike;
 }
 
-/** Sums the requests of one API call (and, with a tracer, is its span). */
+/**
+ * Sums the requests of one API call (and, with a tracer, is its span). The sums are its own fields,
+ * and the CallCost object is built once, when the call ends.
+ */
 export class CallMeter {
+  requests = 0;
+  readUnits = 0;
+  writeUnits = 0;
+  estimated = false;
+  retries = 0;
+  private finished = false;
   private readonly started = performance.now();
-  private readonly cost: CallCost;
   private readonly span: SpanLike | undefined;
 
-  constructor(call: string, entity: string | undefined, tracer?: TracerLike) {
-    this.cost = { call, entity, requests: 0, readUnits: 0, writeUnits: 0, estimated: false, retries: 0, durationMs: 0, failed: false };
-    this.span = tracer && startCallSpan(tracer, call, entity);
+  constructor(
+    private readonly reporting: CostReporting,
+    readonly call: string,
+    readonly entity: string | undefined,
+  ) {
+    this.span = reporting.tracer && startCallSpan(reporting.tracer, call, entity);
   }
 
   add(request: RequestCost): void {
-    const cost = this.cost;
-    cost.requests += 1;
-    cost.readUnits += request.readUnits;
-    cost.writeUnits += request.writeUnits;
-    cost.retries += request.retries;
-    cost.estimated ||= request.estimated;
+    this.requests += 1;
+    this.readUnits += request.readUnits;
+    this.writeUnits += request.writeUnits;
+    this.retries += request.retries;
+    if (request.estimated) this.estimated = true;
   }
 
-  /** The call's cost, reported to the hooks (and its span ended). */
-  finish(reporting: CostReporting, error?: { cause: unknown }): void {
-    const cost = { ...this.cost, durationMs: roundedMs(performance.now() - this.started), failed: error !== undefined };
+  /**
+   * Reports the call's cost to the hooks (and ends its span), once: a listing whose loop ends after
+   * its last step, or fails, finishes only the first time.
+   */
+  finish(error?: { cause: unknown }): void {
+    if (this.finished) return;
+    this.finished = true;
+    const { call, entity, requests, readUnits, writeUnits, estimated, retries } = this;
+    const durationMs = roundedMs(performance.now() - this.started);
+    const cost: CallCost = { call, entity, requests, readUnits, writeUnits, estimated, retries, durationMs, failed: error !== undefined };
     if (this.span) endCallSpan(this.span, cost, error?.cause);
-    report(reporting.hooks.call, cost, reporting.logger);
+    report(this.reporting.hooks.call, cost, this.reporting.logger);
   }
 }
 
@@ -85,18 +102,15 @@ export const roundedMs = (ms: number) => Math.round(ms * 100) / 100;
 
 /**
  * The meter of the API call in progress, carried through awaits. Created on first use, so that a
- * process without cost hooks never enables async context tracking.
+ * process without cost hooks never enables async context tracking; and enabled only while a metered
+ * step runs: on Node 20 an enabled AsyncLocalStorage puts a hook on every promise the process
+ * creates, which code between calls (and other libraries' calls) should not pay for.
  */
 let scope: AsyncLocalStorage<CallMeter> | undefined;
+let stepsRunning = 0;
 
 export function currentMeter(): CallMeter | undefined {
   return scope?.getStore();
-}
-
-/** Runs `work` with `meter` as the current call's meter. */
-export function withMeter<R>(meter: CallMeter, work: () => R): R {
-  scope ??= new AsyncLocalStorage<CallMeter>();
-  return scope.run(meter, work);
 }
 
 /** Calls a hook, logging (never throwing) what it throws. */
@@ -109,19 +123,39 @@ export function report<C>(hook: ((cost: C) => void) | undefined, cost: C, logger
   }
 }
 
+const always = () => true;
+
+/**
+ * One step of a metered call under its meter: the whole call, or one `next()` of a listing's loop.
+ * A step that fails ends the call with its error; one that succeeds ends it when `ends(result)`.
+ */
+export async function meteredStep<R>(meter: CallMeter, work: () => Promise<R>, ends: (result: R) => boolean = always): Promise<R> {
+  scope ??= new AsyncLocalStorage<CallMeter>();
+  stepsRunning += 1;
+  let result: R;
+  try {
+    result = await scope.run(meter, work);
+  } catch (error) {
+    meter.finish({ cause: error });
+    throw error;
+  } finally {
+    stepsRunning -= 1;
+    // No metered work left: stop tracking (the next step enables it again).
+    if (stepsRunning === 0) scope.disable();
+  }
+  if (ends(result)) meter.finish();
+  return result;
+}
+
 /**
  * Runs one API call under a meter and reports its cost when it settles. A call made while another is
  * in progress (Active Record delegating to a repository, a repository method using another) joins it.
  */
-export async function meteredCall<R>(reporting: CostReporting, call: string, entity: string | undefined, work: () => Promise<R>): Promise<R> {
-  if (currentMeter()) return work();
-  const meter = new CallMeter(call, entity, reporting.tracer);
+export function meteredCall<R>(reporting: CostReporting, call: string, entity: string | undefined, work: () => Promise<R>): Promise<R> {
+  if (!currentMeter()) return meteredStep(new CallMeter(reporting, call, entity), work);
   try {
-    const result = await withMeter(meter, work);
-    meter.finish(reporting);
-    return result;
+    return work();
   } catch (error) {
-    meter.finish(reporting, { cause: error });
-    throw error;
+    return Promise.reject(error); // a call that throws at once rejects, metered or not
   }
 }

@@ -1,4 +1,4 @@
-import { CallMeter, currentMeter, meteredCall, withMeter } from '../client/cost';
+import { CallMeter, currentMeter, meteredCall, meteredStep } from '../client/cost';
 import type { CostReporting } from '../client/cost';
 import type { EntityIterable } from './entity-iterable';
 import type { Repository } from './repository';
@@ -23,61 +23,50 @@ type AnyMethod = (...args: unknown[]) => unknown;
 /** Makes every request-sending method of `repository` (and of the scopes `of()` returns) a metered call. */
 export function meterRepository<T extends object>(repository: Repository<T>, reporting: CostReporting): Repository<T> {
   const entity = repository.metadata.className;
+  meterMethods(repository, METERED_REPOSITORY_METHODS, reporting, entity);
   const methods = repository as unknown as Record<string, AnyMethod>;
-  for (const name of METERED_REPOSITORY_METHODS) {
-    const original = methods[name].bind(repository);
-    methods[name] = (...args) => meteredCall(reporting, name, entity, () => original(...args) as Promise<unknown>);
-  }
   for (const name of METERED_LISTING_METHODS) {
-    const original = methods[name].bind(repository);
-    methods[name] = (...args) => meterIterable(original(...args) as EntityIterable<T>, reporting, name, entity);
+    const original = methods[name];
+    methods[name] = (...args) => meterIterable(original.apply(repository, args) as EntityIterable<T>, reporting, name, entity);
   }
   const of = repository.of.bind(repository);
   repository.of = (parent) => meterRepository(of(parent), reporting);
   return repository;
 }
 
+/** Replaces each named method of `target` (its own property now shadows the prototype's) with a metered call of it. */
+function meterMethods(target: object, names: readonly string[], reporting: CostReporting, entity: string, call?: string): void {
+  const methods = target as Record<string, AnyMethod>;
+  for (const name of names) {
+    const original = methods[name];
+    const callName = call ?? name;
+    methods[name] = (...args) => meteredCall(reporting, callName, entity, () => original.apply(target, args) as Promise<unknown>);
+  }
+}
+
+const LISTING_CALLS = ['toArray', 'page', 'first'];
+
 /**
  * A listing is one call from its first request to its end: `toArray()`, `page()` and `first()` each,
  * and a `for await` loop from its first step until it finishes, breaks or throws.
  */
 function meterIterable<T>(iterable: EntityIterable<T>, reporting: CostReporting, call: string, entity: string): EntityIterable<T> {
-  const methods = iterable as unknown as Record<string, AnyMethod>;
-  for (const name of ['toArray', 'page', 'first']) {
-    const original = methods[name].bind(iterable);
-    methods[name] = (...args) => meteredCall(reporting, call, entity, () => original(...args) as Promise<unknown>);
-  }
-  const iterate = iterable[Symbol.asyncIterator].bind(iterable);
-  iterable[Symbol.asyncIterator] = () => meteredIterator(iterate(), reporting, call, entity);
+  meterMethods(iterable, LISTING_CALLS, reporting, entity, call);
+  const iterate = iterable[Symbol.asyncIterator];
+  iterable[Symbol.asyncIterator] = () => meteredIterator(iterate.call(iterable), reporting, call, entity);
   return iterable;
 }
 
+const isDone = (result: IteratorResult<unknown>) => result.done === true;
+
+/** A `for await` loop as one call: each step runs under the call's meter; the loop's end, break or error ends it. */
 function meteredIterator<T>(iterator: AsyncIterator<T>, reporting: CostReporting, call: string, entity: string): AsyncIterator<T> {
   // Inside another metered call (toArray() iterating), the steps join that call.
   if (currentMeter()) return iterator;
-  const meter = new CallMeter(call, entity, reporting.tracer);
-  let finished = false;
-  const finish = (error?: { cause: unknown }) => {
-    if (finished) return;
-    finished = true;
-    meter.finish(reporting, error);
-  };
-  const step = async (work: () => Promise<IteratorResult<T>>): Promise<IteratorResult<T>> => {
-    try {
-      const result = await withMeter(meter, work);
-      if (result.done) finish();
-      return result;
-    } catch (error) {
-      finish({ cause: error });
-      throw error;
-    }
-  };
+  const meter = new CallMeter(reporting, call, entity);
   return {
-    next: (...args: [] | [undefined]) => step(() => iterator.next(...args)),
-    return: async (value?: unknown) => {
-      const result = await step(async () => (iterator.return ? iterator.return(value) : { done: true, value: undefined }) as IteratorResult<T>);
-      finish();
-      return result;
-    },
+    next: (...args: [] | [undefined]) => meteredStep(meter, () => iterator.next(...args), isDone),
+    return: (value?: unknown) =>
+      meteredStep(meter, async () => (iterator.return ? iterator.return(value) : { done: true, value: undefined }) as IteratorResult<T>),
   };
 }

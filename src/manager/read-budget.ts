@@ -1,5 +1,6 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { estimatedUnits, reportedUnits } from '../client/capacity-estimate';
+import { withCapacity } from '../client/executor';
 import { InvalidArgumentError, ReadLimitExceededError } from '../errors';
 import type { ReadLimit } from '../errors';
 import type { ReadLimits } from './types';
@@ -96,7 +97,7 @@ export function isBounded(limits: ReadLimits): boolean {
   return limits.maxPages !== undefined || limits.maxReadUnits !== undefined;
 }
 
-/** The request with `ReturnConsumedCapacity: 'TOTAL'` when it is measured (an executor asking for more keeps its own). */
+/** The request with `ReturnConsumedCapacity: 'TOTAL'` when it is measured, by the executor's one rule (see withCapacity). */
 export function measuredInput<I extends object>(input: I, measure: boolean): I {
-  return measure ? { ...input, ReturnConsumedCapacity: 'TOTAL' } : input;
+  return measure ? withCapacity(input, 'TOTAL') : input;
 }
