@@ -5,20 +5,28 @@ import type { PropertyViolation } from '../errors';
 import type { EntityMetadata } from '../metadata/types';
 import type { CompiledShape } from './codec';
 import { bigintAttribute, numberAttribute } from './scalars';
-import { classValidatorViolations } from './validation';
+import { constraintsHold } from './constraint-check';
+import { classValidatorReport } from './validation';
 import { addViolation } from './violations';
 import type { ViolationSink } from './violations';
+
+/** A patch's attribute changes, or why it cannot be applied (then no changes). */
+export interface PatchChanges {
+  changes: AttributeChange[];
+  violations: PropertyViolation[];
+}
 
 /**
  * A partial update as attribute changes. Only the patched fields are converted and validated:
  * `undefined` removes the attribute, `null` stores NULL. The str id (the key) and the managed
- * `uid`/`version` cannot be patched.
+ * `uid`/`version` cannot be patched. Settles at once, without a promise, unless class-validator has
+ * to run (a constraint of a patched field not shown to hold): `await` it either way.
  */
-export async function patchToChanges(
+export function patchToChanges(
   meta: EntityMetadata,
   plan: CompiledShape,
   patch: Record<string, unknown>,
-): Promise<{ changes: AttributeChange[]; violations: PropertyViolation[] }> {
+): PatchChanges | Promise<PatchChanges> {
   const sink: ViolationSink = [];
   const probe = Object.create(meta.target.prototype) as Record<string, unknown>;
   const fields = Object.keys(patch);
@@ -32,11 +40,24 @@ export async function patchToChanges(
   }
   if (sink.length > 0) return { changes: [], violations: sink };
   if (meta.hasValidators) {
-    // class-validator checks the whole object; keep what it says about the patched fields only.
     const patched = new Set(fields);
-    for (const violation of await classValidatorViolations(probe, patched)) {
-      if (patched.has(violation.property.split('.')[0] as string)) sink.push(violation);
+    // The fast path of validation holding for the patched fields: no class-validator run, no promise.
+    let hold: boolean;
+    try {
+      hold = constraintsHold(probe, patched);
+    } catch (error) {
+      return Promise.reject(error); // a throwing validator rejects, as class-validator's would
     }
+    if (!hold) return validatedChanges(plan, probe, fields, patched);
+  }
+  return { changes: encodeChanges(plan, probe, fields, sink), violations: sink };
+}
+
+/** class-validator checks the whole object; keep what it says about the patched fields only. */
+async function validatedChanges(plan: CompiledShape, probe: Record<string, unknown>, fields: string[], patched: ReadonlySet<string>): Promise<PatchChanges> {
+  const sink: ViolationSink = [];
+  for (const violation of await classValidatorReport(probe)) {
+    if (patched.has(violation.property.split('.')[0] as string)) sink.push(violation);
   }
   return { changes: encodeChanges(plan, probe, fields, sink), violations: sink };
 }

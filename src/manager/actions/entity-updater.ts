@@ -29,6 +29,8 @@ import type { WriteGuards } from './write-conditions';
 type Item = Record<string, AttributeValue>;
 type Expected = Record<string, AttributeValue | undefined>;
 type UpdateGuards = WriteGuards & { returnEntity: boolean };
+/** An update as sent, and whether it answers with the entity. Always every field (one object shape). */
+type Update = Required<Pick<EntityUpdate, 'changes' | 'writeId' | 'returnValues'>> & Omit<EntityUpdate, 'changes' | 'writeId' | 'returnValues'> & { returnEntity: boolean };
 
 export interface UpdateOptions<T = unknown> {
   /** Apply only if the stored entity is at this version; `VersionConflictError` otherwise. */
@@ -70,6 +72,23 @@ export function checkVersionOption(className: string, version: unknown): void {
   }
 }
 
+/**
+ * The update to send: a fresh write id, the caller's guards, and what it answers. Every field is set
+ * (undefined when unused), so all updates share one object shape.
+ */
+function updateOf(changes: readonly AttributeChange[], guards: UpdateGuards, indexKeys?: readonly AttributeChange[], expectedAttributes?: Expected): Update {
+  return {
+    changes,
+    indexKeys,
+    writeId: newWriteId(),
+    expectedVersion: guards.expectedVersion,
+    conditions: guards.conditions,
+    expectedAttributes,
+    returnEntity: guards.returnEntity,
+    returnValues: guards.returnEntity ? 'ALL_NEW' : 'NONE',
+  };
+}
+
 /** The stored values an update was computed from changed before it was sent: read again and retry. */
 class ReadValuesMoved extends Error {
   constructor(readonly conflict: VersionConflictError) {
@@ -98,16 +117,20 @@ export class EntityUpdater<T extends object> {
     if (typeof patch !== 'object' || patch === null || Array.isArray(patch) || Object.keys(patch).length === 0) {
       throw new InvalidArgumentError(`update() of ${this.className} needs a non-empty object of fields to change.`, this.className);
     }
-    const { changes, violations } = await patchToChanges(this.mapper.meta, this.mapper.plan, patch as Record<string, unknown>);
+    const { meta, plan } = this.mapper;
+    // Settles at once unless class-validator must run: awaited only then.
+    const patched = patchToChanges(meta, plan, patch as Record<string, unknown>);
+    const { changes, violations } = patched instanceof Promise ? await patched : patched;
     if (violations.length > 0) throw new EntityValidationError(this.className, violations);
-    const uniqueFields = this.mapper.meta.uniqueFields;
-    if (this.unique && changes.some((change) => uniqueFields.includes(change.attribute))) {
+    const { uniqueFields } = meta;
+    if (this.unique && uniqueFields.length > 0 && changes.some((change) => uniqueFields.includes(change.attribute))) {
       const updated = await this.unique.update(strId, changes, guards.expectedVersion, guards.conditions);
       return guards.returnEntity ? updated : undefined;
     }
-    if (indexKeysNeedStoredItem(this.mapper.meta, changes)) return this.readThenApply(strId, key, guards, () => ({ changes }));
-    const indexKeys = indexKeysForUpdate(this.mapper.meta, changes);
-    return this.apply(strId, key, { changes, indexKeys: indexKeys.changes, writeId: newWriteId(), ...guards });
+    // An entity without indexes has no index keys to move.
+    if (meta.indexes.length === 0) return this.apply(strId, key, updateOf(changes, guards));
+    if (indexKeysNeedStoredItem(meta, changes)) return this.readThenApply(strId, key, guards, () => ({ changes }));
+    return this.apply(strId, key, updateOf(changes, guards, indexKeysForUpdate(meta, changes).changes));
   }
 
   async increment(strId: string, field: string, by: number | bigint = 1, options: RepositoryUpdateOptions<T> = {}): Promise<T | undefined> {
@@ -120,7 +143,7 @@ export class EntityUpdater<T extends object> {
       return this.readThenApply(strId, key, guards, (item) => incrementAsSet(this.className, item, field, type, amount));
     }
     const changes: AttributeChange[] = [{ kind: 'increment', attribute: field, by: amount }];
-    return this.apply(strId, key, { changes, writeId: newWriteId(), ...guards });
+    return this.apply(strId, key, updateOf(changes, guards));
   }
 
   /**
@@ -140,8 +163,7 @@ export class EntityUpdater<T extends object> {
       const { changes, expected = {} } = changesOf(item);
       const indexKeys = indexKeysForUpdate(this.mapper.meta, changes, item);
       const expectedAttributes = { ...expected, ...indexKeys.expected };
-      const update = { changes, indexKeys: indexKeys.changes, writeId: newWriteId(), ...guards, expectedAttributes };
-      return this.apply(strId, key, update, version);
+      return this.apply(strId, key, updateOf(changes, guards, indexKeys.changes, expectedAttributes), version);
     };
     try {
       return await retryingMoves(attempt, (error) => error instanceof ReadValuesMoved);
@@ -155,8 +177,8 @@ export class EntityUpdater<T extends object> {
    * `returnEntity` the answer carries no item: success alone says the write applied, and the
    * lost-answer check below reads the item of the failed condition, not the answer's.
    */
-  private async apply(strId: string, key: Item, update: EntityUpdate & { returnEntity: boolean }, readVersion?: number): Promise<T | undefined> {
-    const input = updateItemInput(this.context.tableName, key, { ...update, returnValues: update.returnEntity ? 'ALL_NEW' : 'NONE' });
+  private async apply(strId: string, key: Item, update: Update, readVersion?: number): Promise<T | undefined> {
+    const input = updateItemInput(this.context.tableName, key, update);
     try {
       const output = await this.context.executor.send('UpdateItem', input, this.className);
       return update.returnEntity ? this.mapper.fromItem(output.Attributes as Item) : undefined;
@@ -191,11 +213,12 @@ export class EntityUpdater<T extends object> {
   /** The options checked before any request: the guards of the write, and what it answers. */
   private guardsOf(options: RepositoryUpdateOptions<T>): UpdateGuards {
     checkVersionOption(this.className, options.expectedVersion);
-    const { returnEntity = true } = options;
+    const { returnEntity = true, condition } = options;
     if (typeof returnEntity !== 'boolean') {
       throw new InvalidArgumentError(`returnEntity must be true or false, got ${JSON.stringify(returnEntity)}.`, this.className);
     }
-    return { expectedVersion: options.expectedVersion, conditions: writeConditions(this.mapper, options.condition), returnEntity };
+    const conditions = condition === undefined ? undefined : writeConditions(this.mapper, condition);
+    return { expectedVersion: options.expectedVersion, conditions, returnEntity };
   }
 
   private notFound(strId: string): EntityNotFoundError {
