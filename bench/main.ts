@@ -29,7 +29,17 @@ const OUTPUT_DIR = join(REPO_ROOT, 'docs', 'bench');
  * `--only=getWith,get`: the per-call overhead of those operations only, printed; the other phases are
  * skipped and nothing is written (docs/bench keeps the last full run).
  */
-const ONLY = onlyOperations(process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length));
+const ONLY = onlyOperations(argument('only'));
+/**
+ * With `--only`: `--contenders=dynamo-single-table,dynamo-single-table +costs` lines up those alone
+ * (the raw SDK, the reference, always), and `--rounds=40` runs more rounds, for A/B runs of a change.
+ */
+const CONTENDERS = argument('contenders')?.split(',').filter(Boolean);
+const ROUNDS = argument('rounds');
+
+function argument(name: string): string | undefined {
+  return process.argv.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3);
+}
 
 function onlyOperations(list: string | undefined): Operation[] | undefined {
   if (list === undefined) return undefined;
@@ -46,12 +56,14 @@ const loadAverage = (): number[] => loadavg().map((value) => Math.round(value * 
 
 /** The overhead phase alone, for the operations given: ratio to the raw SDK per library, printed. */
 async function overheadOnly(operations: readonly Operation[]): Promise<void> {
-  const { handler, entrants } = await lineUp();
-  log(`Per-call overhead of ${operations.join(', ')} only (${OVERHEAD.rounds} rounds x ${OVERHEAD.sliceMs} ms); nothing is written`);
-  const cells = await runOverhead(handler, entrants, OVERHEAD, log, operations);
+  const { handler, entrants } = await lineUp(CONTENDERS ? ['raw SDK', ...CONTENDERS] : undefined);
+  const settings = ROUNDS ? { ...OVERHEAD, rounds: Number(ROUNDS) } : OVERHEAD;
+  log(`Per-call overhead of ${operations.join(', ')} only (${settings.rounds} rounds x ${settings.sliceMs} ms); nothing is written`);
+  const cells = await runOverhead(handler, entrants, settings, log, operations);
   for (const cell of cells) {
     const spread = `${cell.ratioP25.toFixed(2)}-${cell.ratioP75.toFixed(2)}`;
-    log(`  ${cell.operation} ${cell.contender}: ${cell.medianRatio.toFixed(2)}x raw SDK (IQR ${spread}), ${cell.medianOpsPerSec} calls/CPU s, wall ${cell.wallMedianRatio.toFixed(2)}x; ${cell.requests.join(' + ')}`);
+    const reporting = cell.reporting ? `; reporting itself ${cell.reporting.medianRatio.toFixed(2)}x without (IQR ${cell.reporting.ratioP25.toFixed(2)}-${cell.reporting.ratioP75.toFixed(2)})` : '';
+    log(`  ${cell.operation} ${cell.contender}: ${cell.medianRatio.toFixed(2)}x raw SDK (IQR ${spread}), ${cell.medianOpsPerSec} calls/CPU s, wall ${cell.wallMedianRatio.toFixed(2)}x${reporting}; ${cell.requests.join(' + ')}`);
   }
   const missing = entrants.filter((entrant) => operations.some((operation) => !cells.some((c) => c.contender === entrant.contender.name && c.operation === operation)));
   for (const { contender } of missing) log(`  ${contender.name}: no equivalent of some of ${operations.join(', ')} (left out)`);
@@ -112,6 +124,8 @@ function write(results: Results): void {
   const subtitle = `${results.machine.cpu}, ${results.machine.cores} cores, Node ${results.machine.node}; ${results.overhead.settings.rounds} interleaved rounds, medians; ${results.command}`;
   writeFileSync(join(OUTPUT_DIR, 'overhead.svg'), overheadChart(results.overhead.cells, names, subtitle));
   for (const check of results.targets) log(`  ${check.met ? 'met   ' : 'MISSED'} ${check.target}: ${check.measured}`);
+  const reporting = results.overhead.cells.filter((cell) => cell.reporting !== undefined);
+  if (reporting.length > 0) log(`  cost reporting itself (with hooks / without): ${reporting.map((cell) => `${cell.operation} ${cell.reporting?.medianRatio.toFixed(2)}`).join(', ')}`);
   log(`Wrote docs/bench/results.{json,md} and docs/bench/overhead.svg in ${results.durationSeconds} s.`);
 }
 

@@ -33,6 +33,11 @@ export interface OverheadCell {
   /** The same by wall-clock time, which includes whatever other processes took from this one. */
   readonly wallMedianOpsPerSec: number;
   readonly wallMedianRatio: number;
+  /**
+   * For a contender with cost hooks (`<name> +costs`) next to the same one without: what reporting
+   * itself costs, the median over rounds of (ops per CPU second with hooks / without, same round).
+   */
+  readonly reporting?: { readonly medianRatio: number; readonly ratioP25: number; readonly ratioP75: number };
 }
 
 /** Throughput of one time slice, by CPU time and by wall-clock time. */
@@ -131,14 +136,33 @@ export async function runOverhead(
   return summarise(cells);
 }
 
+/** Suffix of a contender that is another one with cost hooks on. */
+const WITH_COSTS = ' +costs';
+
+/** Per-round CPU-time ratios of `cell` to `reference` (the same operation, measured in the same rounds). */
+function roundRatios(cell: Cell, reference: Cell): number[] {
+  return cell.rates.map((rate, round) => rate.cpu / (reference.rates[round] as Rate).cpu);
+}
+
+function reportingOverhead(cell: Cell, all: Cell[]): OverheadCell['reporting'] {
+  if (!cell.contender.endsWith(WITH_COSTS)) return undefined;
+  const without = all.find((c) => c.contender === cell.contender.slice(0, -WITH_COSTS.length) && c.operation === cell.operation);
+  if (!without) return undefined;
+  const ratios = roundRatios(cell, without);
+  return { medianRatio: round2(median(ratios)), ratioP25: round2(quantile(ratios, 0.25)), ratioP75: round2(quantile(ratios, 0.75)) };
+}
+
 function summarise(cells: Cell[][]): OverheadCell[] {
   const reference = cells[0] as Cell[]; // the raw SDK
-  return cells.flat().map((cell) => {
+  const all = cells.flat();
+  return all.map((cell) => {
     const raw = reference.find((candidate) => candidate.operation === cell.operation) as Cell;
     const cpu = cell.rates.map((rate) => rate.cpu);
-    const ratios = cell.rates.map((rate, round) => rate.cpu / (raw.rates[round] as Rate).cpu);
+    const ratios = roundRatios(cell, raw);
     const wallRatios = cell.rates.map((rate, round) => rate.wall / (raw.rates[round] as Rate).wall);
+    const reporting = reportingOverhead(cell, all);
     return {
+      ...(reporting ? { reporting } : {}),
       contender: cell.contender,
       operation: cell.operation,
       requests: cell.requests,

@@ -62,6 +62,7 @@ function overheadTables(results: Results): string[] {
     '',
     ...header(['library', ...titles], align),
     ...ratios,
+    ...reportingTable(results),
     '',
     `Median ${results.overhead.measure} (results.json also has the wall-clock rates and ratios of every cell):`,
     '',
@@ -77,6 +78,26 @@ function overheadTables(results: Results): string[] {
     '',
     ...header(['library', ...titles], ['---', ...OPERATIONS.map(() => '---')]),
     ...results.libraries.map((library) => row([`${library.name} (${library.version})`, ...OPERATIONS.map((operation) => library.notes[operation] ?? 'no equivalent (left out)')])),
+  ];
+}
+
+/** What cost reporting itself costs: each `+costs` cell against the same library without hooks, round by round. */
+function reportingTable(results: Results): string[] {
+  const cells = results.overhead.cells.filter((cell) => cell.reporting !== undefined);
+  if (cells.length === 0) return [];
+  const names = [...new Set(cells.map((cell) => cell.contender))];
+  const titles = OPERATIONS.map((operation) => OPERATION_TITLES[operation]);
+  return [
+    '',
+    'Cost reporting itself: calls per CPU second with cost hooks ÷ without, the same library in the same round (median, interquartile range in brackets; 1.00 = free). On Node 20 this includes the async context tracking that carries each call\'s meter across awaits, which runs only while a metered call does.',
+    '',
+    ...header(['library', ...titles], ['---', ...OPERATIONS.map(() => '---:')]),
+    ...names.map((name) =>
+      row([name, ...OPERATIONS.map((operation) => {
+        const reporting = cells.find((cell) => cell.contender === name && cell.operation === operation)?.reporting;
+        return reporting ? `**${reporting.medianRatio.toFixed(2)}** (${reporting.ratioP25.toFixed(2)}-${reporting.ratioP75.toFixed(2)})` : '-';
+      })]),
+    ),
   ];
 }
 
